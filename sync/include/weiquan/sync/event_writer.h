@@ -1,0 +1,80 @@
+// EventWriter: the authoring path for events this node writes.
+//
+// The caller supplies the kind-specific part of an event — an EventBody with `actor` and one `kind`
+// set, everything else left empty — and the current time. The writer fills version, ticket id, seq,
+// prev_hash (from the store's head of the ticket), author (this node) and time, signs the body once
+// and applies it to the store in the same transaction that reads the head, so two events can never
+// take the same seq. A `submitted` event opens a new ticket: its id is
+// <this node>-<China date of received_at>-<next serial>, its rule version defaults to the policy
+// document in force on the receipt date, and the consumer's signed receipt is issued with it.
+// Local events are checked like remote ones (holder, lifecycle, clocks) except that the signature
+// is not re-verified: the writer checks once, when created, that its key is the one in this node's
+// certificate.
+//
+// Ownership: the writer refers to a Store and a key pair owned by the caller; both must outlive it.
+// Threads: like the Store, one thread at a time (the writer strand).
+// Failure codes: sync.bad_draft (fields the writer owns were set, or no kind), sync.key_mismatch,
+// sync.bad_ticket_id, sync.unknown_ticket, sync.ticket_serial_exhausted, plus every code of
+// Store::apply.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "weiquan/crypto/keys.h"
+#include "weiquan/result.h"
+#include "weiquan/sync/event_codec.h"
+#include "weiquan/sync/receipt_codec.h"
+#include "weiquan/sync/store.h"
+
+namespace wq::sync {
+
+struct Submission {
+  SignedEvent event;  // seq 1 of the new ticket
+  SignedReceipt receipt;
+};
+
+// One event to append to an existing ticket.
+struct Draft {
+  std::string ticket_id;
+  weiquan::v1::EventBody body;  // actor and kind only
+};
+
+class EventWriter {
+ public:
+  // `node_id` must have a certificate in the store, valid now, whose sign key is `key`'s.
+  static Result<EventWriter> create(Store& store, const crypto::SigningKeyPair& key,
+                                    std::string node_id, std::int64_t now_ms);
+
+  const std::string& node_id() const { return node_id_; }
+
+  // Opens a ticket. `body` carries actor and `submitted`; `competent_office` is the node id the
+  // receipt names as the office with jurisdiction.
+  Result<Submission> submit(weiquan::v1::EventBody body, std::string_view competent_office,
+                            std::int64_t now_ms);
+
+  Result<SignedEvent> append(std::string_view ticket_id, weiquan::v1::EventBody body,
+                             std::int64_t now_ms);
+
+  // Many appends in ONE transaction. The outer error means the database failed and nothing was
+  // committed; otherwise each draft has its own result and a failed draft changes nothing.
+  Result<std::vector<Result<SignedEvent>>> append_batch(std::span<const Draft> drafts,
+                                                        std::int64_t now_ms);
+
+  // Many submissions in ONE transaction, with the same per-item semantics as append_batch.
+  Result<std::vector<Result<Submission>>> submit_batch(
+      std::span<const weiquan::v1::EventBody> bodies, std::string_view competent_office,
+      std::int64_t now_ms);
+
+ private:
+  EventWriter(Store& store, const crypto::SigningKeyPair& key, std::string node_id);
+
+  Store* store_;
+  const crypto::SigningKeyPair* key_;
+  std::string node_id_;
+};
+
+}  // namespace wq::sync

@@ -1,0 +1,166 @@
+// Store: the node's SQLite database — node certificates and revocations, the signed event log of
+// every ticket it holds or watches, the ticket projection (state, holder, clocks) and the
+// quarantine of equivocating events.
+//
+// Durability: WAL journal with synchronous=FULL, so a transaction is on disk when a call returns
+// and only then may anyone ack it. The schema is migrated on open (PRAGMA user_version, one
+// transaction per migration); foreign keys are on.
+//
+// Applying an event (Store::apply, apply_batch) happens in one transaction and checks, before
+// writing anything: the author's certificate chain at the event's own time (crypto::TrustStore) and
+// the signature; chain continuity (seq = last + 1, prev_hash = id of the last event); the single
+// writer rule (after `submitted`, only the ticket's current holder may author events: the holder is
+// the author of `submitted`, then the to-node of `routed` / `transferred` / `assigned` to a
+// station); the lifecycle rules (policies::Lifecycle with the actor's role and the author's level);
+// and the deadline clocks (policies::ClockBook under the policy document named by the ticket's rule
+// version). Then it stores the event and updates the projection. A rejected event changes nothing.
+// The same bytes at an existing (ticket, seq) are a no-op (ApplyOutcome::duplicate); different,
+// validly signed bytes there are equivocation: kept in the quarantine table
+// (ApplyOutcome::quarantined), never applied.
+//
+// Threads: a Store owns the one writer connection; it is not synchronised and must be used by one
+// thread at a time (the writer strand). Readers open their own StoreReader on the same file, one
+// per thread; a StoreReader is likewise used by one thread at a time. Store::reader() reads through
+// the writer connection and is for the writer's own thread.
+//
+// Failure codes: sync.db (SQLite error), sync.schema_version (database newer than this code),
+// sync.bad_signature, sync.seq_gap, sync.chain_broken, sync.not_holder, sync.unknown_ticket,
+// sync.unknown_policy, sync.bad_certificate; crypto.* from the certificate chain and policies.*
+// from the lifecycle and clock rules pass through unchanged.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "weiquan/crypto/certificate.h"
+#include "weiquan/policies/clocks.h"
+#include "weiquan/policies/types.h"
+#include "weiquan/result.h"
+#include "weiquan/sync/event_codec.h"
+#include "weiquan/sync/record.h"
+
+namespace wq::sync {
+
+// The schema version this code writes; older databases are migrated on open.
+std::uint32_t latest_schema_version();
+
+struct StoreOptions {
+  std::filesystem::path path;      // the database file; created when missing
+  crypto::PublicKey anchor_key{};  // the national trust anchor
+  std::string anchor_id = "cn";
+  int busy_timeout_ms = 5000;
+  std::size_t clock_cache_tickets = 4096;  // tickets whose clock books stay in memory
+  std::function<std::int64_t()> now_ms;    // wall clock for applied_at; system clock when empty
+};
+
+// The projection of one ticket's chain.
+struct Ticket {
+  std::string id;
+  policies::TicketType type = policies::TicketType::complaint;
+  std::string state;
+  std::string holder;       // node id of the node that may append now
+  std::string intake_node;  // author of `submitted`
+  weiquan::v1::Channel channel = weiquan::v1::CHANNEL_UNSPECIFIED;
+  std::string jurisdiction_region;
+  std::string rule_version;  // policy document in force on the receipt date
+  std::int64_t received_at_ms = 0;
+  std::int64_t updated_ms = 0;  // time_ms of the last event
+  std::uint64_t last_seq = 0;
+  EventId head{};                // id of the last event
+  std::int64_t next_due_ms = 0;  // earliest due time of a running clock, 0 if none
+  bool closed = false;           // lifecycle state is terminal
+  bool consent_disclosure = false;
+  bool consent_mediation = false;
+  std::vector<policies::Clock> clocks;
+};
+
+struct TicketQuery {
+  std::optional<std::string> state;
+  std::optional<std::string> holder;
+  std::optional<std::int64_t> due_before_ms;  // next_due_ms in (0, due_before_ms)
+  std::optional<bool> closed;
+  std::string after_id;  // page after this ticket id (ids ascend)
+  std::size_t limit = 100;
+};
+
+struct QuarantinedEvent {
+  Record record;          // the equivocating bytes as received
+  EventId existing_id{};  // id of the event already stored at (ticket, seq)
+  std::int64_t detected_at_ms = 0;
+};
+
+enum class ApplyOutcome { applied, duplicate, quarantined };
+
+class StoreReader {
+ public:
+  // A read-only connection to a database the writer has already created and migrated.
+  static Result<StoreReader> open(const std::filesystem::path& path, int busy_timeout_ms = 5000);
+  StoreReader(StoreReader&&) noexcept;
+  StoreReader& operator=(StoreReader&&) noexcept;
+  ~StoreReader();
+
+  Result<std::optional<Ticket>> ticket(std::string_view ticket_id) const;
+  Result<std::vector<Ticket>> tickets(const TicketQuery& query) const;
+
+  Result<std::optional<SignedEvent>> event(std::string_view ticket_id, std::uint64_t seq) const;
+  // Events of one ticket with seq >= from_seq, in order, at most `limit`.
+  Result<std::vector<SignedEvent>> events(std::string_view ticket_id, std::uint64_t from_seq = 1,
+                                          std::size_t limit = 10'000) const;
+
+  Result<std::vector<crypto::SignedCertificate>> certificates() const;
+  Result<std::vector<crypto::SignedRevocation>> revocations() const;
+  Result<std::vector<QuarantinedEvent>> quarantine() const;
+
+  // Every stored record as raw bytes, in export order: certificates (by level, node id, serial),
+  // revocations, then events by ticket id and seq. Stops at the first error `visit` returns.
+  Status scan(const std::function<Status(const Record&)>& visit) const;
+
+  struct Impl;
+
+ private:
+  friend class Store;
+  explicit StoreReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class Store {
+ public:
+  // Opens (creating and migrating when needed) the database and loads its certificates into the
+  // trust store.
+  static Result<Store> open(StoreOptions options);
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  const StoreReader& reader() const;
+  const crypto::TrustStore& trust() const;
+
+  // Adds a certificate or revocation after the trust store accepts it; identical bytes again are a
+  // no-op.
+  Status add_certificate(const crypto::SignedCertificate& cert);
+  Status add_revocation(const crypto::SignedRevocation& revocation);
+
+  // Verifies and applies one event received from anywhere, in its own transaction.
+  Result<ApplyOutcome> apply(const SignedEvent& event);
+
+  // Applies events in order in ONE transaction (one fsync). The outer error means the database
+  // failed and nothing was committed; otherwise each event has its own result, a rejected event
+  // changes nothing and later events of the batch see the earlier ones.
+  Result<std::vector<Result<ApplyOutcome>>> apply_batch(std::span<const SignedEvent> events);
+
+  struct Impl;
+
+ private:
+  friend class EventWriter;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wq::sync
