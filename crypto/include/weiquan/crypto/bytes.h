@@ -1,8 +1,12 @@
-// Fixed-size byte types shared by every crypto call, and their text forms (hex, base64).
+// Byte types shared by every crypto call, and their text forms (hex, base64).
 //
-// Thread safety: pure functions. Failure: decoders return Result with code "crypto.bad_encoding".
+// Ownership: plain values; ByteView never owns what it points at.
+// Thread safety: pure functions.
+// Failure codes: from_hex and from_base64 return "crypto.bad_encoding" for anything that is not a
+// complete, canonical encoding; to_array returns "crypto.bad_length" for a view of the wrong size.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -21,12 +25,15 @@ using PublicKey = std::array<std::uint8_t, 32>;  // Ed25519 or X25519 public key
 using Signature = std::array<std::uint8_t, 64>;  // Ed25519 detached signature
 using Hash = std::array<std::uint8_t, 32>;       // BLAKE2b-256
 
+// The bytes of a string, without a terminating NUL.
 ByteView as_bytes(std::string_view s);
 
+// Lower-case hex. from_hex accepts either case and nothing else (no separators, even length).
 std::string to_hex(ByteView bytes);
 Result<Bytes> from_hex(std::string_view hex);
 
-// Standard base64 with padding (RFC 4648 §4), as used in `weiquan export`.
+// Standard base64 with padding (RFC 4648 §4), as used in `weiquan export`. from_base64 refuses
+// missing padding, characters outside the alphabet and non-zero trailing bits.
 std::string to_base64(ByteView bytes);
 Result<Bytes> from_base64(std::string_view text);
 
@@ -38,7 +45,7 @@ Result<std::array<std::uint8_t, N>> to_array(ByteView bytes) {
                                                std::to_string(bytes.size()));
   }
   std::array<std::uint8_t, N> out{};
-  for (std::size_t i = 0; i < N; ++i) out[i] = bytes[i];
+  std::copy(bytes.begin(), bytes.end(), out.begin());
   return out;
 }
 

@@ -1,10 +1,12 @@
 // Ed25519 signatures with domain separation.
 //
 // The message actually signed is   "weiquan/v1/<domain>" || 0x00 || body
-// so that bytes signed as one kind of object can never be accepted as another. The body is the exact
-// serialized bytes of a *Body message; nobody re-serializes before verifying.
+// so that bytes signed as one kind of object can never be accepted as another. The body is the
+// exact serialized bytes of a *Body message; nobody re-serializes before verifying.
 //
 // Thread safety: pure functions.
+// Failure: sign never fails; verify answers false for anything but a valid signature (including a
+// malformed public key or a non-canonical signature) and its result must be used.
 #pragma once
 
 #include <string_view>
