@@ -1,0 +1,136 @@
+#include "cli.h"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "weiquan/crypto/sodium.h"
+#include "weiquan/node/commands.h"
+
+namespace wq::node {
+
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int fail(const Error& error) {
+  std::fprintf(stderr, "error: %s: %s\n", error.code.c_str(), error.message.c_str());
+  return kExitFailed;
+}
+
+struct Options {
+  std::string dir;
+  std::string level;
+  std::string region;
+  unsigned replica = 1;
+  std::string parent;
+  std::string child;
+  unsigned validity_days = 730;
+};
+
+int do_init(const Options& o) {
+  auto level = crypto::parse_level(o.level);
+  if (!level) return fail(level.error());
+  auto made = init_node({NodeDir{o.dir}, *level, o.region, o.replica, now_ms()});
+  if (!made) return fail(made.error());
+  std::printf("initialised %s node %s (%s) in %s\n",
+              std::string(crypto::level_name(*level)).c_str(), made->config.node_id.c_str(),
+              made->region_name.c_str(), o.dir.c_str());
+  if (made->config.enrolled()) {
+    std::printf("trust anchor: %s\n", made->config.anchor_hex.c_str());
+  } else {
+    std::printf("next: weiquan enroll --parent <parent node dir> --child %s\n", o.dir.c_str());
+  }
+  return 0;
+}
+
+int do_enroll(const Options& o) {
+  const std::int64_t validity_ms = static_cast<std::int64_t>(o.validity_days) * 86'400'000;
+  auto enrolled = enroll_node(NodeDir{o.parent}, NodeDir{o.child}, now_ms(), validity_ms);
+  if (!enrolled) return fail(enrolled.error());
+  std::printf("enrolled %s under %s (serial %llu, %zu certificates in its chain)\n",
+              enrolled->certificate.node_id.c_str(), enrolled->certificate.issuer.c_str(),
+              static_cast<unsigned long long>(enrolled->certificate.serial),
+              enrolled->chain_length);
+  return 0;
+}
+
+int do_export(const Options& o) {
+  std::ios::sync_with_stdio(false);
+  if (auto done = export_node(NodeDir{o.dir}, std::cout); !done) return fail(done.error());
+  std::cout.flush();
+  return std::cout ? 0 : fail(make_error("node.io", "writing to standard output failed"));
+}
+
+int do_anchor(const Options& o) {
+  auto key = anchor_of(NodeDir{o.dir});
+  if (!key) return fail(key.error());
+  std::printf("%s\n", key->c_str());
+  return 0;
+}
+
+int do_verify(const Options& o) {
+  auto report = verify_node(NodeDir{o.dir});
+  if (!report) return fail(report.error());
+  std::printf("%s\n", report->summary().c_str());
+  return report->ok() ? 0 : kExitFailed;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  if (auto ready = crypto::init(); !ready) return fail(ready.error());
+  CLI::App app{"weiquan — the federated 12315 node"};
+  app.require_subcommand(1);
+  Options o;
+  int code = 0;
+
+  auto* init =
+      app.add_subcommand("init", "create a node directory: keys, config, certificate request");
+  init->add_option("--dir", o.dir, "node directory to create")->required();
+  init->add_option("--level", o.level, "national|province|city|county|station")->required();
+  init->add_option("--region", o.region, "GB/T 2260 region code, or cn for the national node")
+      ->required();
+  init->add_option("--replica", o.replica,
+                   "replica number of the same office (node id <region>-<n>)")
+      ->check(CLI::Range(1, 99));
+  init->callback([&] { code = do_init(o); });
+
+  auto* enroll = app.add_subcommand("enroll", "have a parent node sign a child node's certificate");
+  enroll->add_option("--parent", o.parent, "the parent's node directory")->required();
+  enroll->add_option("--child", o.child, "the child's node directory")->required();
+  enroll->add_option("--days", o.validity_days, "certificate validity in days")
+      ->check(CLI::Range(1, 3650));
+  enroll->callback([&] { code = do_enroll(o); });
+
+  auto* exp = app.add_subcommand("export", "write every certificate and event as JSON lines");
+  exp->add_option("--dir", o.dir, "node directory")->required();
+  exp->callback([&] { code = do_export(o); });
+
+  auto* anchor = app.add_subcommand("anchor", "print the national trust anchor's public key");
+  anchor->add_option("--dir", o.dir, "node directory")->required();
+  anchor->callback([&] { code = do_anchor(o); });
+
+  auto* verify = app.add_subcommand(
+      "verify", "check every signature, certificate chain and hash link in a node's store");
+  verify->add_option("--dir", o.dir, "node directory")->required();
+  verify->callback([&] { code = do_verify(o); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int exit = app.exit(e);
+    return exit == 0 ? 0 : kExitUsage;
+  }
+  return code;
+}
+
+}  // namespace wq::node
