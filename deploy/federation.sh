@@ -22,7 +22,7 @@ while (($#)); do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-bin="$project/build/weiquan"
+bin="${WEIQUAN_BIN:-$project/build/weiquan}"
 
 # node id, level, parent node id
 topology=(
