@@ -8,12 +8,17 @@
 // sync.bad_prev_hash (first event with a prev_hash).
 #pragma once
 
+#include <cstdint>
 #include <span>
 
 #include "weiquan/result.h"
 #include "weiquan/sync/event_codec.h"
 
 namespace wq::sync {
+
+// `next` extends a chain whose last event has seq `last_seq` and id `head` (last_seq 0: an empty
+// chain, `head` ignored).
+Status check_next(std::uint64_t last_seq, const EventId& head, const SignedEvent& next);
 
 // The event that may start a chain: seq 1 with an empty prev_hash.
 Status check_first(const SignedEvent& first);

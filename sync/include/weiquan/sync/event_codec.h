@@ -31,7 +31,6 @@
 namespace wq::sync {
 
 inline constexpr std::size_t kMaxEventBodyBytes = 256 * 1024;
-inline constexpr std::uint32_t kSchemaVersion = 1;
 
 using EventId = crypto::Hash;
 

@@ -64,7 +64,8 @@ class EventWriter {
   Result<std::vector<Result<SignedEvent>>> append_batch(std::span<const Draft> drafts,
                                                         std::int64_t now_ms);
 
-  // Many submissions in ONE transaction, with the same per-item semantics as append_batch.
+  // Many submissions in ONE transaction, with the same per-item semantics as append_batch, except
+  // that a refused submission may have used up a ticket serial (serials may have gaps).
   Result<std::vector<Result<Submission>>> submit_batch(
       std::span<const weiquan::v1::EventBody> bodies, std::string_view competent_office,
       std::int64_t now_ms);

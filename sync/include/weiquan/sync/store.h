@@ -78,6 +78,7 @@ struct Ticket {
   bool closed = false;           // lifecycle state is terminal
   bool consent_disclosure = false;
   bool consent_mediation = false;
+  bool anonymous = false;  // an anonymous report
   std::vector<policies::Clock> clocks;
 };
 

@@ -20,7 +20,7 @@
 
 namespace wq::sync {
 
-inline constexpr std::size_t kMaxTicketIdLength = 34;
+inline constexpr std::size_t kMaxTicketIdLength = 31;
 inline constexpr std::uint32_t kMaxTicketSerial = 999'999'999;
 
 struct TicketId {

@@ -1,0 +1,101 @@
+#include "projection.h"
+
+#include <cassert>
+
+#include "enums.h"
+#include "rules.h"
+#include "weiquan/policies/lifecycle.h"
+
+namespace wq::sync {
+namespace {
+
+using weiquan::v1::EventBody;
+
+// The node that holds the ticket after `body`, or `holder` when the event does not move it.
+const std::string& next_holder(const EventBody& body, const std::string& holder) {
+  switch (body.kind_case()) {
+    case EventBody::kSubmitted:
+      return body.author();
+    case EventBody::kRouted:
+      return body.routed().to_node();
+    case EventBody::kTransferred:
+      return body.transferred().to_node();
+    case EventBody::kAssigned:
+      return body.assigned().kind() == weiquan::v1::ASSIGNEE_KIND_STATION
+                 ? body.assigned().assignee()
+                 : holder;
+    default:
+      return holder;
+  }
+}
+
+policies::TicketType next_type(const EventBody& body, policies::TicketType type) {
+  if (body.has_submitted()) return *from_wire(body.submitted().type());
+  if (body.has_type_changed()) return *from_wire(body.type_changed().to());
+  return type;
+}
+
+}  // namespace
+
+Status advance(Projection& projection, const SignedEvent& event, crypto::Level author_level) {
+  const Ticket& before = projection.ticket;
+  const EventBody& body = event.body;
+  const bool first = before.last_seq == 0;
+  assert(event.seq() == before.last_seq + 1);
+  if (!first && event.author() != before.holder) {
+    return make_error("sync.not_holder",
+                      "event " + event.ticket_id() + " seq " + std::to_string(event.seq()) + ": " +
+                          event.author() + " does not hold the ticket, " + before.holder + " does");
+  }
+  const policies::TicketType type = first ? next_type(body, before.type) : before.type;
+  const std::string state_before = first ? std::string(policies::kInitialState) : before.state;
+  auto state = transition(type, state_before, body, author_level);
+  if (!state) return state.error();
+
+  Ticket after = before;
+  if (first) {
+    const auto& submitted = body.submitted();
+    after.id = event.ticket_id();
+    after.intake_node = event.author();
+    after.channel = submitted.channel();
+    after.jurisdiction_region = submitted.jurisdiction_region();
+    after.rule_version = submitted.rule_version();
+    after.received_at_ms = submitted.received_at_ms();
+    after.consent_disclosure = submitted.consent_disclosure();
+    after.consent_mediation = submitted.consent_mediation();
+    after.anonymous = submitted.anonymous();
+  }
+  policies::ClockBook clocks = projection.clocks;
+  if (Status ok = feed_clocks(clocks, after.rule_version, {type, after.anonymous}, body); !ok) {
+    return ok;
+  }
+  after.type = next_type(body, type);
+  after.state = std::move(*state);
+  after.holder = next_holder(body, before.holder);
+  after.updated_ms = body.time_ms();
+  after.last_seq = event.seq();
+  after.head = event.id;
+  after.closed = is_terminal(after.type, after.state);
+  after.clocks = clocks.clocks();
+  after.next_due_ms = clocks.next_due_ms();
+  projection.ticket = std::move(after);
+  projection.clocks = std::move(clocks);
+  return {};
+}
+
+Result<policies::ClockBook> replay_clocks(const Ticket& ticket,
+                                          std::span<const SignedEvent> events) {
+  policies::ClockBook clocks;
+  policies::TicketType type = policies::TicketType::complaint;
+  for (const SignedEvent& event : events) {
+    if (event.body.has_submitted()) type = next_type(event.body, type);
+    if (Status ok = feed_clocks(clocks, ticket.rule_version, {type, ticket.anonymous}, event.body);
+        !ok) {
+      return ok.error();
+    }
+    type = next_type(event.body, type);
+  }
+  return clocks;
+}
+
+}  // namespace wq::sync

@@ -1,0 +1,34 @@
+// The store's one contact with policies/ (ADR 0002): the lifecycle transition an event makes, the
+// clocks it drives, and the policy document a ticket follows. Maps decoded events onto the plain
+// values policies/ works on.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "weiquan/crypto/certificate.h"
+#include "weiquan/policies/clocks.h"
+#include "weiquan/policies/types.h"
+#include "weiquan/result.h"
+#include "weiquan/v1/weiquan.pb.h"
+
+namespace wq::sync {
+
+// The state after `body` in `state` when written by its actor's role at a node of `level`;
+// policies.* codes.
+Result<std::string> transition(policies::TicketType type, std::string_view state,
+                               const weiquan::v1::EventBody& body, crypto::Level level);
+
+bool is_terminal(policies::TicketType type, std::string_view state);
+
+// Feeds `body` into the ticket's clocks under the policy document `rule_version` names.
+// sync.unknown_policy when no such document exists; policies.* codes from the clock rules.
+Status feed_clocks(policies::ClockBook& clocks, std::string_view rule_version,
+                   const policies::TicketFacts& ticket, const weiquan::v1::EventBody& body);
+
+// The "<id>@<version>" of the policy document governing a ticket received at `received_at_ms` in
+// `region` (policies.no_policy_in_force).
+Result<std::string> rule_version_in_force(std::int64_t received_at_ms, std::string_view region);
+
+}  // namespace wq::sync

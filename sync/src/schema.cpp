@@ -1,0 +1,153 @@
+#include "schema.h"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "weiquan/sync/store.h"
+
+namespace wq::sync {
+namespace {
+
+// Append only: a released migration is never edited.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    // 1: certificates, events, ticket projection with clocks, quarantine, ticket serials.
+    R"sql(
+CREATE TABLE certificates (
+  certificate_id BLOB PRIMARY KEY,
+  node_id TEXT NOT NULL,
+  serial INTEGER NOT NULL,
+  issuer TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  added_at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX certificates_by_node ON certificates (level, node_id, serial);
+
+CREATE TABLE revocations (
+  revocation_id BLOB PRIMARY KEY,
+  node_id TEXT NOT NULL,
+  serial INTEGER NOT NULL,
+  issuer TEXT NOT NULL,
+  body BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  added_at_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE tickets (
+  ticket_id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  state TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  intake_node TEXT NOT NULL,
+  channel INTEGER NOT NULL,
+  jurisdiction_region TEXT NOT NULL,
+  rule_version TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  last_seq INTEGER NOT NULL,
+  head BLOB NOT NULL,
+  next_due_ms INTEGER NOT NULL,
+  closed INTEGER NOT NULL,
+  consent_disclosure INTEGER NOT NULL,
+  consent_mediation INTEGER NOT NULL,
+  anonymous INTEGER NOT NULL
+) STRICT;
+CREATE INDEX tickets_by_state ON tickets (state, ticket_id);
+CREATE INDEX tickets_by_holder ON tickets (holder, ticket_id);
+CREATE INDEX tickets_by_due ON tickets (next_due_ms) WHERE next_due_ms > 0;
+
+CREATE TABLE events (
+  ticket_id TEXT NOT NULL REFERENCES tickets (ticket_id),
+  seq INTEGER NOT NULL,
+  event_id BLOB NOT NULL,
+  kind TEXT NOT NULL,
+  body BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  signer TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  applied_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, seq)
+) STRICT;
+
+CREATE TABLE clocks (
+  ticket_id TEXT NOT NULL REFERENCES tickets (ticket_id),
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  period_amount INTEGER NOT NULL,
+  period_unit TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  due_ms INTEGER NOT NULL,
+  stopped_ms INTEGER NOT NULL,
+  paused_at_ms INTEGER NOT NULL,
+  pauses TEXT NOT NULL,
+  extension_days INTEGER NOT NULL,
+  policy TEXT NOT NULL,
+  article TEXT NOT NULL,
+  provisional INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, position)
+) STRICT;
+
+CREATE TABLE quarantine (
+  ticket_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  event_id BLOB NOT NULL,
+  existing_id BLOB NOT NULL,
+  body BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  signer TEXT NOT NULL,
+  detected_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, seq, event_id)
+) STRICT;
+
+CREATE TABLE ticket_serials (
+  intake_node TEXT NOT NULL,
+  date INTEGER NOT NULL,
+  last_serial INTEGER NOT NULL,
+  PRIMARY KEY (intake_node, date)
+) STRICT;
+)sql",
+};
+
+Result<std::int64_t> user_version(sql::Db& db) {
+  return db.pragma_int("user_version");
+}
+
+}  // namespace
+
+std::uint32_t latest_schema_version() {
+  return static_cast<std::uint32_t>(kMigrations.size());
+}
+
+Status migrate(sql::Db& db) {
+  auto version = user_version(db);
+  if (!version) return version.error();
+  if (*version > static_cast<std::int64_t>(kMigrations.size())) {
+    return make_error("sync.schema_version", "database schema " + std::to_string(*version) +
+                                                 " is newer than this program's " +
+                                                 std::to_string(kMigrations.size()));
+  }
+  for (auto next = static_cast<std::size_t>(*version); next < kMigrations.size(); ++next) {
+    auto transaction = sql::Transaction::begin(db);
+    if (!transaction) return transaction.error();
+    if (Status ok = db.exec(kMigrations[next]); !ok) return ok;
+    if (Status ok = db.exec("PRAGMA user_version = " + std::to_string(next + 1)); !ok) return ok;
+    if (Status ok = transaction->commit(); !ok) return ok;
+  }
+  return {};
+}
+
+Status check_schema_version(sql::Db& db) {
+  auto version = user_version(db);
+  if (!version) return version.error();
+  if (*version != static_cast<std::int64_t>(kMigrations.size())) {
+    return make_error("sync.schema_version", "database schema " + std::to_string(*version) +
+                                                 ", this program reads " +
+                                                 std::to_string(kMigrations.size()) +
+                                                 " (open the store for writing first)");
+  }
+  return {};
+}
+
+}  // namespace wq::sync

@@ -1,0 +1,307 @@
+#include <chrono>
+#include <string>
+#include <tuple>
+
+#include "schema.h"
+#include "store_impl.h"
+#include "store_rows.h"
+#include "weiquan/crypto/hash.h"
+#include "weiquan/sync/certificate_codec.h"
+#include "weiquan/sync/chain.h"
+#include "weiquan/sync/ticket_id.h"
+
+namespace wq::sync {
+namespace {
+
+constexpr std::uint64_t kAllEvents = static_cast<std::uint64_t>(INT64_MAX);
+
+bool same_clocks(const std::vector<policies::Clock>& a, const std::vector<policies::Clock>& b) {
+  const auto fields = [](const policies::Clock& c) {
+    return std::tie(c.name, c.period.amount, c.period.unit, c.started_ms, c.due_ms, c.stopped_ms,
+                    c.paused_at_ms, c.extension_days, c.policy, c.article, c.provisional);
+  };
+  const auto same_pause = [](const policies::Pause& x, const policies::Pause& y) {
+    return x.from_ms == y.from_ms && x.to_ms == y.to_ms;
+  };
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [&](const auto& x, const auto& y) {
+    return fields(x) == fields(y) && std::equal(x.pauses.begin(), x.pauses.end(), y.pauses.begin(),
+                                                y.pauses.end(), same_pause);
+  });
+}
+
+Result<WriterStatements> prepare_statements(sql::Db& db) {
+  WriterStatements s;
+  const std::pair<sql::Stmt*, std::string_view> all[] = {
+      {&s.select_event_id, "SELECT event_id FROM events WHERE ticket_id = ?1 AND seq = ?2"},
+      {&s.upsert_ticket, rows::kUpsertTicket},
+      {&s.insert_event,
+       "INSERT INTO events (ticket_id, seq, event_id, kind, body, signature, signer, time_ms, "
+       "applied_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+      {&s.delete_clocks, "DELETE FROM clocks WHERE ticket_id = ?1"},
+      {&s.insert_clock, rows::kInsertClock},
+      {&s.insert_quarantine,
+       "INSERT OR IGNORE INTO quarantine (ticket_id, seq, event_id, existing_id, body, signature, "
+       "signer, detected_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+      {&s.next_serial,
+       "INSERT INTO ticket_serials (intake_node, date, last_serial) VALUES (?1, ?2, 1) "
+       "ON CONFLICT (intake_node, date) DO UPDATE SET last_serial = last_serial + 1 "
+       "RETURNING last_serial"},
+  };
+  for (const auto& [stmt, text] : all) {
+    auto prepared = db.prepare(text);
+    if (!prepared) return prepared.error();
+    *stmt = std::move(*prepared);
+  }
+  return s;
+}
+
+Status configure_writer(sql::Db& db) {
+  // WAL with synchronous=FULL: a commit is durable when it returns, so it may be acked.
+  for (std::string_view pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
+    if (Status ok = db.exec(pragma); !ok) return ok;
+  }
+  return {};
+}
+
+template <class Decode>
+Status add_stored(crypto::TrustStore& trust, const Record& record, Decode decode) {
+  auto decoded = decode(record.body, record.signature, record.signer);
+  Status added = decoded ? trust.add(std::move(*decoded)) : Status(decoded.error());
+  if (added) return {};
+  return make_error("sync.corrupt", "stored " + std::string(record_type_name(record.type)) +
+                                        " of " + record.node_id + ": " + added.error().message +
+                                        " (run `weiquan verify`)");
+}
+
+Status load_trust(sql::Db& db, crypto::TrustStore& trust) {
+  if (Status ok = rows::scan(db, RecordType::certificate,
+                             [&](const Record& record) {
+                               return add_stored(trust, record, [](auto... args) {
+                                 return decode_certificate(args...);
+                               });
+                             });
+      !ok) {
+    return ok;
+  }
+  return rows::scan(db, RecordType::revocation, [&](const Record& record) {
+    return add_stored(trust, record, [](auto... args) { return decode_revocation(args...); });
+  });
+}
+
+Error seq_gap(const SignedEvent& event, std::uint64_t last_seq) {
+  return make_error("sync.seq_gap", "event " + event.ticket_id() + " seq " +
+                                        std::to_string(event.seq()) + ": this node has up to seq " +
+                                        std::to_string(last_seq));
+}
+
+}  // namespace
+
+Store::Impl::Impl(StoreOptions store_options, sql::Db connection)
+    : options(std::move(store_options)),
+      db(std::move(connection)),
+      trust(options.anchor_key, options.anchor_id),
+      reader(nullptr) {}
+
+std::int64_t Store::Impl::now_ms() const {
+  if (options.now_ms) return options.now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<Projection*> Store::Impl::projection(const std::string& ticket_id) {
+  if (auto it = cache.find(ticket_id); it != cache.end()) return &it->second;
+  Projection loaded;
+  auto stored = rows::ticket(db, ticket_id);
+  if (!stored) return stored.error();
+  if (*stored) {
+    loaded.ticket = std::move(**stored);
+    auto events = rows::events(db, ticket_id, 1, kAllEvents);
+    if (!events) return events.error();
+    auto clocks = replay_clocks(loaded.ticket, *events);
+    if (!clocks) return clocks.error();
+    loaded.clocks = std::move(*clocks);
+  } else {
+    loaded.ticket.id = ticket_id;
+  }
+  if (cache.size() >= options.clock_cache_tickets) cache.clear();
+  return &cache.emplace(ticket_id, std::move(loaded)).first->second;
+}
+
+Status Store::Impl::store_projection(const Projection& before, const Projection& after) {
+  auto& s = statements;
+  rows::bind_ticket(s.upsert_ticket, after.ticket);
+  if (Status ok = s.upsert_ticket.run(); !ok) return ok;
+  if (same_clocks(before.ticket.clocks, after.ticket.clocks)) return {};
+  if (Status ok = s.delete_clocks.bind(1, after.ticket.id).run(); !ok) return ok;
+  int position = 0;
+  for (const policies::Clock& clock : after.ticket.clocks) {
+    rows::bind_clock(s.insert_clock, after.ticket.id, position++, clock);
+    if (Status ok = s.insert_clock.run(); !ok) return ok;
+  }
+  return {};
+}
+
+Result<ApplyOutcome> Store::Impl::apply_in_transaction(const SignedEvent& event,
+                                                       bool trusted_signature) {
+  auto found = projection(event.ticket_id());
+  if (!found) return found.error();
+  Projection& current = **found;
+  const bool existing = event.seq() <= current.ticket.last_seq;
+  if (!existing && event.seq() != current.ticket.last_seq + 1) {
+    return seq_gap(event, current.ticket.last_seq);
+  }
+  EventId stored_id{};
+  if (existing) {
+    auto& select = statements.select_event_id;
+    select.bind(1, event.ticket_id()).bind(2, rows::to_sql(event.seq()));
+    auto row = select.step();
+    if (row && *row) {
+      std::copy_n(select.blob(0).begin(), std::min(select.blob(0).size(), stored_id.size()),
+                  stored_id.begin());
+    }
+    select.reset();
+    if (!row) return row.error();
+    if (stored_id == event.id) return ApplyOutcome::duplicate;
+  } else if (Status ok = check_next(current.ticket.last_seq, current.ticket.head, event); !ok) {
+    return ok.error();
+  }
+
+  auto cert = trust.verify_chain(event.author(), event.body.time_ms());
+  if (!cert) return cert.error();
+  if (!trusted_signature) {
+    if (Status ok = verify_signature(event, (*cert)->cert.sign_key); !ok) return ok.error();
+  }
+
+  if (existing) {
+    auto& insert = statements.insert_quarantine;
+    insert.bind(1, event.ticket_id())
+        .bind(2, rows::to_sql(event.seq()))
+        .bind(3, crypto::ByteView(event.id))
+        .bind(4, crypto::ByteView(stored_id))
+        .bind(5, crypto::ByteView(event.body_bytes))
+        .bind(6, crypto::ByteView(event.signature))
+        .bind(7, event.author())
+        .bind(8, now_ms());
+    if (Status ok = insert.run(); !ok) return ok.error();
+    return ApplyOutcome::quarantined;
+  }
+
+  Projection next = current;
+  if (Status ok = advance(next, event, (*cert)->cert.level); !ok) return ok.error();
+  if (Status ok = store_projection(current, next); !ok) return ok.error();
+  auto& insert = statements.insert_event;
+  insert.bind(1, event.ticket_id())
+      .bind(2, rows::to_sql(event.seq()))
+      .bind(3, crypto::ByteView(event.id))
+      .bind(4, event.kind())
+      .bind(5, crypto::ByteView(event.body_bytes))
+      .bind(6, crypto::ByteView(event.signature))
+      .bind(7, event.author())
+      .bind(8, event.body.time_ms())
+      .bind(9, now_ms());
+  if (Status ok = insert.run(); !ok) return ok.error();
+  current = std::move(next);
+  return ApplyOutcome::applied;
+}
+
+Result<std::uint32_t> Store::Impl::next_ticket_serial(const std::string& intake_node,
+                                                      std::uint32_t date) {
+  auto& stmt = statements.next_serial;
+  stmt.bind(1, intake_node).bind(2, std::int64_t{date});
+  auto row = stmt.step();
+  const std::int64_t serial = row && *row ? stmt.int64(0) : 0;
+  stmt.reset();
+  if (!row) return row.error();
+  if (serial < 1 || serial > kMaxTicketSerial) {
+    return make_error("sync.ticket_serial_exhausted",
+                      intake_node + " has opened every ticket serial of " + std::to_string(date));
+  }
+  return static_cast<std::uint32_t>(serial);
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<Store> Store::open(StoreOptions options) {
+  auto db = sql::Db::open(options.path, sql::Db::Mode::read_write_create, options.busy_timeout_ms);
+  if (!db) return db.error();
+  if (Status ok = configure_writer(*db); !ok) return ok.error();
+  if (Status ok = migrate(*db); !ok) return ok.error();
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(*db));
+  auto reader_impl = std::make_unique<StoreReader::Impl>();
+  reader_impl->db = &impl->db;
+  impl->reader = StoreReader(std::move(reader_impl));
+  if (Status ok = load_trust(impl->db, impl->trust); !ok) return ok.error();
+  auto statements = prepare_statements(impl->db);
+  if (!statements) return statements.error();
+  impl->statements = std::move(*statements);
+  return Store(std::move(impl));
+}
+
+const StoreReader& Store::reader() const {
+  return impl_->reader;
+}
+const crypto::TrustStore& Store::trust() const {
+  return impl_->trust;
+}
+
+Status Store::add_certificate(const crypto::SignedCertificate& cert) {
+  if (Status ok = impl_->trust.add(cert); !ok) return ok;
+  return impl_->in_transaction([&]() -> Status {
+    auto stmt = impl_->db.prepare(
+        "INSERT OR IGNORE INTO certificates (certificate_id, node_id, serial, issuer, level, body, "
+        "signature, added_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    if (!stmt) return stmt.error();
+    stmt->bind(1, crypto::ByteView(crypto::blake2b_256(cert.body)))
+        .bind(2, cert.cert.node_id)
+        .bind(3, rows::to_sql(cert.cert.serial))
+        .bind(4, cert.cert.issuer)
+        .bind(5, static_cast<std::int64_t>(cert.cert.level))
+        .bind(6, crypto::ByteView(cert.body))
+        .bind(7, crypto::ByteView(cert.signature))
+        .bind(8, impl_->now_ms());
+    return stmt->run();
+  });
+}
+
+Status Store::add_revocation(const crypto::SignedRevocation& revocation) {
+  if (Status ok = impl_->trust.add(revocation); !ok) return ok;
+  return impl_->in_transaction([&]() -> Status {
+    auto stmt = impl_->db.prepare(
+        "INSERT OR IGNORE INTO revocations (revocation_id, node_id, serial, issuer, body, "
+        "signature, added_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!stmt) return stmt.error();
+    stmt->bind(1, crypto::ByteView(crypto::blake2b_256(revocation.body)))
+        .bind(2, revocation.revocation.node_id)
+        .bind(3, rows::to_sql(revocation.revocation.serial))
+        .bind(4, revocation.revocation.issuer)
+        .bind(5, crypto::ByteView(revocation.body))
+        .bind(6, crypto::ByteView(revocation.signature))
+        .bind(7, impl_->now_ms());
+    return stmt->run();
+  });
+}
+
+Result<ApplyOutcome> Store::apply(const SignedEvent& event) {
+  return impl_->in_transaction([&] { return impl_->apply_in_transaction(event, false); });
+}
+
+Result<std::vector<Result<ApplyOutcome>>> Store::apply_batch(std::span<const SignedEvent> events) {
+  using Outcomes = std::vector<Result<ApplyOutcome>>;
+  return impl_->in_transaction([&]() -> Result<Outcomes> {
+    Outcomes outcomes;
+    outcomes.reserve(events.size());
+    for (const SignedEvent& event : events) {
+      auto outcome = impl_->apply_in_transaction(event, false);
+      if (!outcome && is_db_failure(outcome.error())) return outcome.error();
+      outcomes.push_back(std::move(outcome));
+    }
+    return outcomes;
+  });
+}
+
+}  // namespace wq::sync

@@ -1,0 +1,259 @@
+#include "store_rows.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "weiquan/sync/event_codec.h"
+
+namespace wq::sync::rows {
+namespace {
+
+constexpr std::string_view kTicketColumns =
+    "ticket_id, type, state, holder, intake_node, channel, jurisdiction_region, rule_version, "
+    "received_at_ms, updated_ms, last_seq, head, next_due_ms, closed, consent_disclosure, "
+    "consent_mediation, anonymous";
+
+Error corrupt(std::string what, const Error& cause) {
+  return make_error("sync.corrupt", what + ": " + cause.message);
+}
+
+Result<Ticket> read_ticket(const sql::Stmt& stmt) {
+  Ticket ticket;
+  ticket.id = std::string(stmt.text(0));
+  auto type = policies::parse_type(stmt.text(1));
+  if (!type) return corrupt("ticket " + ticket.id, type.error());
+  ticket.type = *type;
+  ticket.state = std::string(stmt.text(2));
+  ticket.holder = std::string(stmt.text(3));
+  ticket.intake_node = std::string(stmt.text(4));
+  ticket.channel = static_cast<weiquan::v1::Channel>(stmt.int64(5));
+  ticket.jurisdiction_region = std::string(stmt.text(6));
+  ticket.rule_version = std::string(stmt.text(7));
+  ticket.received_at_ms = stmt.int64(8);
+  ticket.updated_ms = stmt.int64(9);
+  ticket.last_seq = from_sql(stmt.int64(10));
+  const crypto::ByteView head = stmt.blob(11);
+  std::copy_n(head.begin(), std::min(head.size(), ticket.head.size()), ticket.head.begin());
+  ticket.next_due_ms = stmt.int64(12);
+  ticket.closed = stmt.int64(13) != 0;
+  ticket.consent_disclosure = stmt.int64(14) != 0;
+  ticket.consent_mediation = stmt.int64(15) != 0;
+  ticket.anonymous = stmt.int64(16) != 0;
+  return ticket;
+}
+
+// Completed pauses as a JSON array of [from_ms, to_ms] pairs.
+std::string pauses_text(const std::vector<policies::Pause>& pauses) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const policies::Pause& pause : pauses) out.push_back({pause.from_ms, pause.to_ms});
+  return out.dump();
+}
+
+Result<std::vector<policies::Pause>> parse_pauses(std::string_view text) {
+  const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<policies::Pause> pauses;
+  if (!json.is_array()) return make_error("sync.corrupt", "clock pauses are not an array");
+  for (const auto& pair : json) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_integer() ||
+        !pair[1].is_number_integer()) {
+      return make_error("sync.corrupt", "a clock pause is not a pair of times");
+    }
+    pauses.push_back({pair[0].get<std::int64_t>(), pair[1].get<std::int64_t>()});
+  }
+  return pauses;
+}
+
+Result<policies::Clock> read_clock(const sql::Stmt& stmt) {
+  policies::Clock clock;
+  clock.name = std::string(stmt.text(0));
+  clock.period.amount = stmt.int64(1);
+  auto unit = policies::parse_unit(stmt.text(2));
+  if (!unit) return corrupt("clock " + clock.name, unit.error());
+  clock.period.unit = *unit;
+  clock.started_ms = stmt.int64(3);
+  clock.due_ms = stmt.int64(4);
+  clock.stopped_ms = stmt.int64(5);
+  clock.paused_at_ms = stmt.int64(6);
+  auto pauses = parse_pauses(stmt.text(7));
+  if (!pauses) return corrupt("clock " + clock.name, pauses.error());
+  clock.pauses = std::move(*pauses);
+  clock.extension_days = static_cast<std::int32_t>(stmt.int64(8));
+  clock.policy = std::string(stmt.text(9));
+  clock.article = std::string(stmt.text(10));
+  clock.provisional = stmt.int64(11) != 0;
+  return clock;
+}
+
+Result<SignedEvent> read_event(const sql::Stmt& stmt) {
+  auto event = decode_event(stmt.blob(2), stmt.blob(3), stmt.text(4));
+  if (!event) {
+    return corrupt(
+        "stored event " + std::string(stmt.text(0)) + " seq " + std::to_string(stmt.int64(1)),
+        event.error());
+  }
+  return event;
+}
+
+Status scan_query(sql::Db& db, std::string_view query, RecordType type,
+                  const std::function<Status(const Record&)>& visit) {
+  auto stmt = db.prepare(query);
+  if (!stmt) return stmt.error();
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) return {};
+    Record record;
+    record.type = type;
+    if (type == RecordType::event) {
+      record.ticket_id = std::string(stmt->text(0));
+      record.seq = from_sql(stmt->int64(1));
+    } else {
+      record.node_id = std::string(stmt->text(0));
+    }
+    record.signer = std::string(stmt->text(2));
+    const crypto::ByteView body = stmt->blob(3);
+    const crypto::ByteView signature = stmt->blob(4);
+    record.body.assign(body.begin(), body.end());
+    record.signature.assign(signature.begin(), signature.end());
+    if (Status ok = visit(record); !ok) return ok;
+  }
+}
+
+}  // namespace
+
+const std::string_view kUpsertTicket =
+    "INSERT INTO tickets (ticket_id, type, state, holder, intake_node, channel, "
+    "jurisdiction_region, rule_version, received_at_ms, updated_ms, last_seq, head, next_due_ms, "
+    "closed, consent_disclosure, consent_mediation, anonymous) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+    "ON CONFLICT (ticket_id) DO UPDATE SET type = ?2, state = ?3, holder = ?4, updated_ms = ?10, "
+    "last_seq = ?11, head = ?12, next_due_ms = ?13, closed = ?14";
+
+void bind_ticket(sql::Stmt& stmt, const Ticket& ticket) {
+  stmt.bind(1, ticket.id)
+      .bind(2, policies::type_name(ticket.type))
+      .bind(3, ticket.state)
+      .bind(4, ticket.holder)
+      .bind(5, ticket.intake_node)
+      .bind(6, static_cast<std::int64_t>(ticket.channel))
+      .bind(7, ticket.jurisdiction_region)
+      .bind(8, ticket.rule_version)
+      .bind(9, ticket.received_at_ms)
+      .bind(10, ticket.updated_ms)
+      .bind(11, to_sql(ticket.last_seq))
+      .bind(12, crypto::ByteView(ticket.head))
+      .bind(13, ticket.next_due_ms)
+      .bind(14, std::int64_t{ticket.closed})
+      .bind(15, std::int64_t{ticket.consent_disclosure})
+      .bind(16, std::int64_t{ticket.consent_mediation})
+      .bind(17, std::int64_t{ticket.anonymous});
+}
+
+const std::string_view kInsertClock =
+    "INSERT INTO clocks (ticket_id, position, name, period_amount, period_unit, started_ms, "
+    "due_ms, "
+    "stopped_ms, paused_at_ms, pauses, extension_days, policy, article, provisional) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+void bind_clock(sql::Stmt& stmt, std::string_view ticket_id, int position,
+                const policies::Clock& clock) {
+  stmt.bind(1, ticket_id)
+      .bind(2, std::int64_t{position})
+      .bind(3, clock.name)
+      .bind(4, clock.period.amount)
+      .bind(5, policies::unit_name(clock.period.unit))
+      .bind(6, clock.started_ms)
+      .bind(7, clock.due_ms)
+      .bind(8, clock.stopped_ms)
+      .bind(9, clock.paused_at_ms)
+      .bind(10, pauses_text(clock.pauses))
+      .bind(11, std::int64_t{clock.extension_days})
+      .bind(12, clock.policy)
+      .bind(13, clock.article)
+      .bind(14, std::int64_t{clock.provisional});
+}
+
+Result<std::optional<Ticket>> ticket(sql::Db& db, std::string_view ticket_id) {
+  auto stmt =
+      db.prepare("SELECT " + std::string(kTicketColumns) + " FROM tickets WHERE ticket_id = ?1");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, ticket_id);
+  auto row = stmt->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Ticket>();
+  auto found = read_ticket(*stmt);
+  if (!found) return found.error();
+  Ticket result = std::move(*found);
+  auto clocks = db.prepare(
+      "SELECT name, period_amount, period_unit, started_ms, due_ms, stopped_ms, paused_at_ms, "
+      "pauses, extension_days, policy, article, provisional FROM clocks WHERE ticket_id = ?1 "
+      "ORDER BY position");
+  if (!clocks) return clocks.error();
+  clocks->bind(1, ticket_id);
+  while (true) {
+    auto clock_row = clocks->step();
+    if (!clock_row) return clock_row.error();
+    if (!*clock_row) break;
+    auto clock = read_clock(*clocks);
+    if (!clock) return clock.error();
+    result.clocks.push_back(std::move(*clock));
+  }
+  return std::optional<Ticket>(std::move(result));
+}
+
+Result<std::optional<SignedEvent>> event(sql::Db& db, std::string_view ticket_id,
+                                         std::uint64_t seq) {
+  auto found = events(db, ticket_id, seq, 1);
+  if (!found) return found.error();
+  if (found->empty() || found->front().seq() != seq) return std::optional<SignedEvent>();
+  return std::optional<SignedEvent>(std::move(found->front()));
+}
+
+Result<std::vector<SignedEvent>> events(sql::Db& db, std::string_view ticket_id,
+                                        std::uint64_t from_seq, std::size_t limit) {
+  auto stmt = db.prepare(
+      "SELECT ticket_id, seq, body, signature, signer FROM events "
+      "WHERE ticket_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT ?3");
+  if (!stmt) return stmt.error();
+  stmt->bind(1, ticket_id).bind(2, to_sql(from_seq)).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<SignedEvent> out;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    auto decoded = read_event(*stmt);
+    if (!decoded) return decoded.error();
+    out.push_back(std::move(*decoded));
+  }
+}
+
+Status scan(sql::Db& db, RecordType type, const std::function<Status(const Record&)>& visit) {
+  switch (type) {
+    case RecordType::certificate:
+      return scan_query(db,
+                        "SELECT node_id, serial, issuer, body, signature FROM certificates "
+                        "ORDER BY level, node_id, serial, certificate_id",
+                        type, visit);
+    case RecordType::revocation:
+      return scan_query(db,
+                        "SELECT node_id, serial, issuer, body, signature FROM revocations "
+                        "ORDER BY node_id, serial, issuer, revocation_id",
+                        type, visit);
+    case RecordType::event:
+      return scan_query(db,
+                        "SELECT ticket_id, seq, signer, body, signature FROM events "
+                        "ORDER BY ticket_id, seq",
+                        type, visit);
+  }
+  return {};
+}
+
+Status scan(sql::Db& db, const std::function<Status(const Record&)>& visit) {
+  for (RecordType type : {RecordType::certificate, RecordType::revocation, RecordType::event}) {
+    if (Status ok = scan(db, type, visit); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace wq::sync::rows

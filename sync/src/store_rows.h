@@ -1,0 +1,43 @@
+// Private to sync/: reading and writing the rows of the store's tables, shared by the writer and
+// the readers so both see the same mapping between rows and values.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "sqlite.h"
+#include "weiquan/sync/store.h"
+
+namespace wq::sync::rows {
+
+// Stored 64-bit unsigned values (serials, seqs) travel through SQLite's signed INTEGER unchanged.
+inline std::int64_t to_sql(std::uint64_t value) {
+  return static_cast<std::int64_t>(value);
+}
+inline std::uint64_t from_sql(std::int64_t value) {
+  return static_cast<std::uint64_t>(value);
+}
+
+Result<std::optional<Ticket>> ticket(sql::Db& db, std::string_view ticket_id);
+
+// The stored event at (ticket, seq), decoded; sync.corrupt when the stored bytes do not decode.
+Result<std::optional<SignedEvent>> event(sql::Db& db, std::string_view ticket_id,
+                                         std::uint64_t seq);
+Result<std::vector<SignedEvent>> events(sql::Db& db, std::string_view ticket_id,
+                                        std::uint64_t from_seq, std::size_t limit);
+
+// The records of one table in export order; stops at the first error of `visit`.
+Status scan(sql::Db& db, RecordType type, const std::function<Status(const Record&)>& visit);
+// Every record in export order: certificates, revocations, events.
+Status scan(sql::Db& db, const std::function<Status(const Record&)>& visit);
+
+// The SQL that binds a Ticket's columns in upsert order (see bind_ticket).
+extern const std::string_view kUpsertTicket;
+void bind_ticket(sql::Stmt& stmt, const Ticket& ticket);
+
+extern const std::string_view kInsertClock;
+void bind_clock(sql::Stmt& stmt, std::string_view ticket_id, int position,
+                const policies::Clock& clock);
+
+}  // namespace wq::sync::rows

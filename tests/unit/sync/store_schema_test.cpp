@@ -1,0 +1,142 @@
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+
+#include "sync_fixture.h"
+#include "weiquan/sync/event_writer.h"
+#include "weiquan/sync/store.h"
+
+using namespace wq;
+using namespace wq::sync;
+using test::federation;
+using test::kMinute;
+using test::kT0;
+
+namespace {
+
+std::int64_t query_int(const std::filesystem::path& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  const std::int64_t value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+std::string query_text(const std::filesystem::path& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  std::string value(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+void execute(const std::filesystem::path& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+}  // namespace
+
+TEST_CASE("an empty database is migrated to the latest schema in WAL mode", "[store][schema]") {
+  test::TempDir dir;
+  const auto path = dir.file("node.db");
+  {
+    StoreOptions options;
+    options.path = path;
+    options.anchor_key = federation().anchor();
+    REQUIRE(Store::open(options));
+  }
+  CHECK(query_int(path, "PRAGMA user_version") == latest_schema_version());
+  CHECK(query_text(path, "PRAGMA journal_mode") == "wal");
+  CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'events'") == 1);
+}
+
+TEST_CASE("a reopened store keeps its certificates, tickets and clocks", "[store][schema]") {
+  test::TempDir dir;
+  const auto path = dir.file("node.db");
+  std::string ticket;
+  Ticket before;
+  {
+    Store store = federation().open_store(path);
+    auto province = EventWriter::create(store, federation().node("44").keys.sign, "44", kT0);
+    auto county = EventWriter::create(store, federation().node("440305").keys.sign, "440305", kT0);
+    ticket = province->submit(test::complaint(), "440305", kT0)->event.ticket_id();
+    REQUIRE(province->append(ticket, test::routed("440305"), kT0 + kMinute));
+    REQUIRE(county->append(ticket, test::received(), kT0 + 2 * kMinute));
+    REQUIRE(county->append(ticket, test::accepted(), kT0 + 3 * kMinute));
+    before = store.reader().ticket(ticket).value().value();
+  }
+  StoreOptions options;
+  options.path = path;
+  options.anchor_key = federation().anchor();
+  Store store = Store::open(options).value();
+  CHECK(store.trust().certificates().size() == federation().certificates().size());
+  const Ticket reopened = store.reader().ticket(ticket).value().value();
+  CHECK(reopened.state == before.state);
+  CHECK(reopened.head == before.head);
+  REQUIRE(reopened.clocks.size() == before.clocks.size());
+  for (std::size_t i = 0; i < before.clocks.size(); ++i) {
+    CHECK(reopened.clocks[i].name == before.clocks[i].name);
+    CHECK(reopened.clocks[i].due_ms == before.clocks[i].due_ms);
+    CHECK(reopened.clocks[i].stopped_ms == before.clocks[i].stopped_ms);
+  }
+
+  // The clocks are rebuilt from the chain when the next event arrives.
+  auto county = EventWriter::create(store, federation().node("440305").keys.sign, "440305", kT0);
+  auto pause = test::draft(weiquan::v1::ROLE_OFFICER);
+  pause.mutable_clock_paused()->set_reason("送检");
+  REQUIRE(county->append(ticket, pause, kT0 + test::kDay));
+  const Ticket paused = store.reader().ticket(ticket).value().value();
+  CHECK(paused.last_seq == 5);
+  CHECK(paused.next_due_ms == 0);
+  auto resume = test::draft(weiquan::v1::ROLE_OFFICER);
+  resume.mutable_clock_resumed();
+  REQUIRE(county->append(ticket, resume, kT0 + 3 * test::kDay));
+  CHECK(store.reader().ticket(ticket).value()->next_due_ms > before.next_due_ms);
+
+  // Another serial on the same day continues from the stored counter.
+  auto province = EventWriter::create(store, federation().node("44").keys.sign, "44", kT0);
+  CHECK(province->submit(test::complaint(), "440305", kT0)->event.ticket_id() ==
+        "44-20250303-000002");
+}
+
+TEST_CASE("readers need a migrated database and refuse a newer one", "[store][schema]") {
+  test::TempDir dir;
+  const auto path = dir.file("node.db");
+  execute(path, "CREATE TABLE unrelated (x INTEGER)");
+  CHECK(StoreReader::open(path).error().code == "sync.schema_version");
+  { Store store = federation().open_store(path); }
+  REQUIRE(StoreReader::open(path));
+  execute(path, "PRAGMA user_version = 99");
+  StoreOptions options;
+  options.path = path;
+  options.anchor_key = federation().anchor();
+  CHECK(Store::open(options).error().code == "sync.schema_version");
+  CHECK(StoreReader::open(path).error().code == "sync.schema_version");
+}
+
+TEST_CASE("a reader sees what the writer committed", "[store]") {
+  test::TempDir dir;
+  const auto path = dir.file("node.db");
+  Store store = federation().open_store(path);
+  auto reader = StoreReader::open(path);
+  REQUIRE(reader);
+  auto province = EventWriter::create(store, federation().node("44").keys.sign, "44", kT0);
+  const auto ticket = province->submit(test::complaint(), "440305", kT0)->event.ticket_id();
+  const auto seen = reader->ticket(ticket).value();
+  REQUIRE(seen);
+  CHECK(seen->holder == "44");
+  CHECK(reader->events(ticket).value().size() == 1);
+  CHECK(reader->certificates().value().size() == federation().certificates().size());
+  CHECK(reader->revocations().value().empty());
+}

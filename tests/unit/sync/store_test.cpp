@@ -1,0 +1,303 @@
+#include "weiquan/sync/store.h"
+
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+
+#include "sync_fixture.h"
+#include "weiquan/crypto/signing.h"
+#include "weiquan/sync/event_writer.h"
+
+using namespace wq;
+using namespace wq::sync;
+using test::federation;
+using test::kMinute;
+using test::kT0;
+
+namespace {
+
+// One store watched from the province, with a writer for each node that holds the ticket in turn
+// (in a deployment each node writes to its own store; the events are the same).
+struct Scenario {
+  test::TempDir dir;
+  Store store = federation().open_store(dir.file("node.db"));
+  EventWriter province = writer("44");
+  EventWriter county = writer("440305");
+  EventWriter station = writer("440305001");
+  EventWriter other_county = writer("440306");
+  std::string ticket;
+
+  EventWriter writer(const std::string& id) {
+    return EventWriter::create(store, federation().node(id).keys.sign, id, kT0).value();
+  }
+
+  // Filed at the province, routed to the county, received there.
+  void file_and_route() {
+    auto submission = province.submit(test::complaint(), "440305", kT0);
+    REQUIRE(submission);
+    ticket = submission->event.ticket_id();
+    REQUIRE(province.append(ticket, test::routed("440305"), kT0 + kMinute));
+    REQUIRE(county.append(ticket, test::received(), kT0 + 2 * kMinute));
+  }
+
+  Ticket projection() { return store.reader().ticket(ticket).value().value(); }
+  std::size_t event_count() { return store.reader().events(ticket).value().size(); }
+};
+
+// Copies every event of `ticket` from one store to another in one batch.
+std::vector<Result<ApplyOutcome>> replicate(Store& from, Store& to, const std::string& ticket) {
+  auto events = from.reader().events(ticket).value();
+  return to.apply_batch(events).value();
+}
+
+// A valid event for `ticket` that continues its chain, authored by `author`.
+SignedEvent next_event(Store& store, const std::string& ticket, const std::string& author,
+                       weiquan::v1::EventBody body, std::int64_t time_ms) {
+  const Ticket current = store.reader().ticket(ticket).value().value();
+  body.set_version(1);
+  body.set_ticket_id(ticket);
+  body.set_seq(current.last_seq + 1);
+  body.set_prev_hash(current.head.data(), current.head.size());
+  body.set_author(author);
+  body.set_time_ms(time_ms);
+  return author_event(body, federation().node(author).keys.sign).value();
+}
+
+const policies::Clock* find_clock(const Ticket& ticket, const std::string& name) {
+  for (const auto& clock : ticket.clocks) {
+    if (clock.name == name) return &clock;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a complaint's life moves state, holder and clocks", "[store]") {
+  Scenario s;
+  auto submission = s.province.submit(test::complaint(), "440305", kT0);
+  REQUIRE(submission);
+  s.ticket = submission->event.ticket_id();
+  CHECK(s.ticket == "44-20250303-000001");
+  Ticket t = s.projection();
+  CHECK(t.state == "submitted");
+  CHECK(t.holder == "44");
+  CHECK(t.intake_node == "44");
+  CHECK(t.type == policies::TicketType::complaint);
+  CHECK(t.rule_version == "samr-order-20@2022-09-29");
+  CHECK(t.received_at_ms == kT0);
+  CHECK(t.consent_disclosure);
+  CHECK(t.last_seq == 1);
+  CHECK(t.head == submission->event.id);
+  CHECK(t.next_due_ms == 0);
+
+  REQUIRE(s.province.append(s.ticket, test::routed("440305"), kT0 + kMinute));
+  t = s.projection();
+  CHECK(t.state == "in_transit");
+  CHECK(t.holder == "440305");
+
+  REQUIRE(s.county.append(s.ticket, test::received(), kT0 + 2 * kMinute));
+  t = s.projection();
+  CHECK(t.state == "received");
+  const auto* accept = find_clock(t, "complaint.accept_decision");
+  REQUIRE(accept);
+  CHECK(accept->running());
+  // 7 working days, the day of receipt not counted: Wed 2025-03-12, 23:59:59.999 CST.
+  const std::int64_t accept_due = kT0 + 9 * test::kDay + 15 * 60 * kMinute - 1;
+  CHECK(accept->due_ms == accept_due);
+  CHECK(accept->policy == "samr-order-20@2022-09-29");
+  CHECK(t.next_due_ms == accept_due);
+
+  REQUIRE(s.county.append(s.ticket, test::assigned_station("440305001"), kT0 + 3 * kMinute));
+  t = s.projection();
+  CHECK(t.state == "in_transit");
+  CHECK(t.holder == "440305001");
+
+  REQUIRE(s.station.append(s.ticket, test::received(), kT0 + 4 * kMinute));
+  REQUIRE(s.station.append(s.ticket, test::accepted(), kT0 + test::kDay));
+  t = s.projection();
+  CHECK(t.state == "accepted");
+  CHECK_FALSE(find_clock(t, "complaint.accept_decision")->running());
+  const auto* mediation = find_clock(t, "complaint.mediation");
+  REQUIRE(mediation);
+  CHECK(mediation->running());
+  CHECK(t.next_due_ms == mediation->due_ms);
+  CHECK(mediation->due_ms > kT0 + 45 * test::kDay);
+
+  REQUIRE(s.station.append(s.ticket, test::message("商家同意退货"), kT0 + 2 * test::kDay));
+  REQUIRE(s.station.append(s.ticket, test::mediation_result(true), kT0 + 3 * test::kDay));
+  REQUIRE(s.station.append(s.ticket, test::closed(129900), kT0 + 3 * test::kDay + kMinute));
+  t = s.projection();
+  CHECK(t.state == "closed");
+  CHECK(t.closed);
+  CHECK(t.next_due_ms == 0);
+  REQUIRE(s.station.append(s.ticket, test::visited(), kT0 + 5 * test::kDay));
+  t = s.projection();
+  CHECK(t.state == "visited");
+  CHECK(t.holder == "440305001");
+  CHECK(t.last_seq == 10);
+  CHECK(t.updated_ms == kT0 + 5 * test::kDay);
+
+  TicketQuery closed_at_station;
+  closed_at_station.holder = "440305001";
+  closed_at_station.closed = true;
+  const auto found = s.store.reader().tickets(closed_at_station).value();
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].id == s.ticket);
+}
+
+TEST_CASE("the receipt proves the filing", "[store]") {
+  Scenario s;
+  auto submission = s.province.submit(test::complaint(kT0 - 30 * kMinute), "440305", kT0);
+  REQUIRE(submission);
+  const auto& receipt = submission->receipt;
+  CHECK(receipt.signer == "44");
+  CHECK(receipt.body.competent_office() == "440305");
+  CHECK(receipt.body.received_at_ms() == kT0 - 30 * kMinute);
+  CHECK(receipt.body.filing_hash() ==
+        std::string(submission->event.id.begin(), submission->event.id.end()));
+  CHECK(verify_signature(receipt, federation().node("44").keys.sign.public_key));
+
+  auto second = s.province.submit(test::complaint(), "440305", kT0);
+  REQUIRE(second);
+  CHECK(second->event.ticket_id() == "44-20250303-000002");
+}
+
+TEST_CASE("events replicate to another store and re-applying them is a no-op", "[store]") {
+  Scenario s;
+  s.file_and_route();
+  test::TempDir other_dir;
+  Store other = federation().open_store(other_dir.file("county.db"));
+  auto outcomes = replicate(s.store, other, s.ticket);
+  REQUIRE(outcomes.size() == 3);
+  for (const auto& outcome : outcomes) CHECK(outcome.value() == ApplyOutcome::applied);
+  const Ticket copy = other.reader().ticket(s.ticket).value().value();
+  const Ticket original = s.projection();
+  CHECK(copy.state == original.state);
+  CHECK(copy.holder == original.holder);
+  CHECK(copy.head == original.head);
+  CHECK(copy.next_due_ms == original.next_due_ms);
+  CHECK(copy.clocks.size() == original.clocks.size());
+
+  for (const auto& outcome : replicate(s.store, other, s.ticket)) {
+    CHECK(outcome.value() == ApplyOutcome::duplicate);
+  }
+  CHECK(other.apply(s.store.reader().event(s.ticket, 2).value().value()).value() ==
+        ApplyOutcome::duplicate);
+  CHECK(other.reader().events(s.ticket).value().size() == 3);
+  CHECK(other.reader().ticket(s.ticket).value()->head == original.head);
+}
+
+TEST_CASE("different bytes at an existing seq are quarantined, not applied", "[store]") {
+  Scenario s;
+  s.file_and_route();
+  const Ticket before = s.projection();
+  // The province signs a second seq 2 sending the ticket elsewhere.
+  auto body = test::routed("440306");
+  body.set_version(1);
+  body.set_ticket_id(s.ticket);
+  body.set_seq(2);
+  const auto first = s.store.reader().event(s.ticket, 1).value().value();
+  body.set_prev_hash(first.id.data(), first.id.size());
+  body.set_author("44");
+  body.set_time_ms(kT0 + kMinute);
+  const auto fork = author_event(body, federation().node("44").keys.sign).value();
+
+  CHECK(s.store.apply(fork).value() == ApplyOutcome::quarantined);
+  CHECK(s.store.apply(fork).value() == ApplyOutcome::quarantined);
+  const Ticket after = s.projection();
+  CHECK(after.holder == before.holder);
+  CHECK(after.head == before.head);
+  CHECK(s.event_count() == 3);
+  const auto quarantined = s.store.reader().quarantine().value();
+  REQUIRE(quarantined.size() == 1);
+  CHECK(quarantined[0].record.ticket_id == s.ticket);
+  CHECK(quarantined[0].record.seq == 2);
+  CHECK(quarantined[0].record.body == fork.body_bytes);
+  CHECK(quarantined[0].existing_id == s.store.reader().event(s.ticket, 2).value()->id);
+
+  // A badly signed fork is dropped, not quarantined.
+  auto forged = fork;
+  forged.signature[5] ^= 0x10;
+  CHECK(s.store.apply(forged).error().code == "sync.bad_signature");
+  CHECK(s.store.reader().quarantine().value().size() == 1);
+}
+
+TEST_CASE("a transition the lifecycle forbids is rejected and changes nothing", "[store]") {
+  Scenario s;
+  s.file_and_route();
+  const Ticket before = s.projection();
+  auto closed = s.county.append(s.ticket, test::closed(0), kT0 + kMinute * 5);
+  REQUIRE_FALSE(closed);
+  CHECK(closed.error().code == "policies.forbidden_transition");
+  auto consumer_accepts = test::accepted();
+  consumer_accepts.mutable_actor()->set_role(weiquan::v1::ROLE_CONSUMER);
+  CHECK(s.county.append(s.ticket, consumer_accepts, kT0 + kMinute * 5).error().code ==
+        "policies.forbidden_role");
+  const Ticket after = s.projection();
+  CHECK(after.state == before.state);
+  CHECK(after.last_seq == before.last_seq);
+  CHECK(after.head == before.head);
+  CHECK(s.event_count() == 3);
+  // The chain goes on from where it was.
+  CHECK(s.county.append(s.ticket, test::accepted(), kT0 + kMinute * 6));
+  CHECK(s.projection().last_seq == 4);
+}
+
+TEST_CASE("only the holder may append", "[store]") {
+  Scenario s;
+  s.file_and_route();
+  auto by_other = s.other_county.append(s.ticket, test::accepted(), kT0 + kMinute * 5);
+  REQUIRE_FALSE(by_other);
+  CHECK(by_other.error().code == "sync.not_holder");
+  auto remote = next_event(s.store, s.ticket, "44", test::accepted(), kT0 + kMinute * 5);
+  CHECK(s.store.apply(remote).error().code == "sync.not_holder");
+  CHECK(s.event_count() == 3);
+}
+
+TEST_CASE("remote events must continue the chain and be signed by their author", "[store]") {
+  Scenario s;
+  s.file_and_route();
+  test::TempDir other_dir;
+  Store other = federation().open_store(other_dir.file("other.db"));
+  const auto events = s.store.reader().events(s.ticket).value();
+
+  CHECK(other.apply(events[1]).error().code == "sync.seq_gap");
+  REQUIRE(other.apply(events[0]).value() == ApplyOutcome::applied);
+  CHECK(other.apply(events[2]).error().code == "sync.seq_gap");
+
+  auto wrong_link = events[1].body;
+  wrong_link.set_prev_hash(std::string(32, '\x01'));
+  const auto relinked = author_event(wrong_link, federation().node("44").keys.sign).value();
+  CHECK(other.apply(relinked).error().code == "sync.chain_broken");
+
+  auto bad_signature = events[1];
+  bad_signature.signature[0] ^= 1;
+  CHECK(other.apply(bad_signature).error().code == "sync.bad_signature");
+
+  auto late = events[1].body;
+  late.set_time_ms(test::kValidUntil + 1);
+  CHECK(other.apply(author_event(late, federation().node("44").keys.sign).value()).error().code ==
+        "crypto.cert_expired");
+
+  auto outcomes = other.apply_batch(std::vector<SignedEvent>{bad_signature, events[1], events[2]});
+  REQUIRE(outcomes);
+  CHECK(outcomes->at(0).error().code == "sync.bad_signature");
+  CHECK(outcomes->at(1).value() == ApplyOutcome::applied);
+  CHECK(outcomes->at(2).value() == ApplyOutcome::applied);
+  CHECK(other.reader().ticket(s.ticket).value()->head == s.projection().head);
+}
+
+TEST_CASE("events of a node without a certificate are refused", "[store]") {
+  test::TempDir dir;
+  StoreOptions options;
+  options.path = dir.file("bare.db");
+  options.anchor_key = federation().anchor();
+  Store bare = Store::open(options).value();
+  REQUIRE(bare.add_certificate(federation().node("cn").cert));
+  const auto event = author_event(test::first_event("440305", "440305-20250303-000001"),
+                                  federation().node("440305").keys.sign)
+                         .value();
+  CHECK(bare.apply(event).error().code == "crypto.unknown_node");
+  CHECK(bare.add_certificate(federation().node("440305").cert).error().code ==
+        "crypto.unknown_node");
+}

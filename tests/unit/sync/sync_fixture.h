@@ -1,0 +1,84 @@
+// Test fixture for sync/: a small federation (cn > 44 > 4403 > 440305 > 440305001, and a second
+// county 440306) with keys and certificates, temporary directories, and event drafts.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "weiquan/crypto/certificate.h"
+#include "weiquan/crypto/keys.h"
+#include "weiquan/sync/certificate_codec.h"
+#include "weiquan/sync/store.h"
+#include "weiquan/v1/weiquan.pb.h"
+
+namespace wq::sync::test {
+
+// 2025-03-03 09:00 China Standard Time, a Monday under SAMR Order No. 20.
+inline constexpr std::int64_t kT0 = 1'740'963'600'000;
+inline constexpr std::int64_t kMinute = 60'000;
+inline constexpr std::int64_t kDay = 24 * 60 * kMinute;
+inline constexpr std::int64_t kValidFrom = 1'577'836'800'000;   // 2020-01-01
+inline constexpr std::int64_t kValidUntil = 2'208'988'800'000;  // 2040-01-01
+
+// A fresh directory, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path file(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct TestNode {
+  std::string id;
+  crypto::NodeKeys keys;
+  crypto::SignedCertificate cert;
+};
+
+class Federation {
+ public:
+  Federation();
+
+  const TestNode& node(const std::string& id) const;
+  const crypto::PublicKey& anchor() const { return node("cn").keys.sign.public_key; }
+  // Every certificate, issuers first.
+  std::vector<crypto::SignedCertificate> certificates() const;
+
+  // A store at `path` that knows every certificate of the federation.
+  Store open_store(const std::filesystem::path& path) const;
+
+ private:
+  void add(const std::string& id, crypto::Level level, const std::string& issuer);
+
+  std::vector<std::string> order_;
+  std::map<std::string, std::unique_ptr<TestNode>> nodes_;
+};
+
+// The process-wide federation (key generation is the slow part of setting one up).
+const Federation& federation();
+
+// Drafts: an EventBody with an actor and one kind set, as EventWriter takes them.
+weiquan::v1::EventBody draft(weiquan::v1::Role role);
+weiquan::v1::EventBody complaint(std::int64_t received_at_ms = kT0);
+weiquan::v1::EventBody routed(const std::string& to_node);
+weiquan::v1::EventBody received();
+weiquan::v1::EventBody accepted();
+weiquan::v1::EventBody refused();
+weiquan::v1::EventBody assigned_station(const std::string& station);
+weiquan::v1::EventBody message(const std::string& text);
+weiquan::v1::EventBody mediation_result(bool agreement);
+weiquan::v1::EventBody closed(std::int64_t amount_recovered_fen);
+weiquan::v1::EventBody visited();
+
+// A complete event body authored by `author` (fields a writer would fill), for codec tests.
+weiquan::v1::EventBody first_event(const std::string& author, const std::string& ticket_id);
+
+}  // namespace wq::sync::test
