@@ -24,6 +24,13 @@ constexpr std::array<LevelShape, 4> kShapes{{
     {"township", Level::station, 9},
 }};
 
+// Index in kShapes of a level other than national.
+std::size_t shape_index(Level level) {
+  const auto shape = std::find_if(kShapes.begin(), kShapes.end(),
+                                  [&](const LevelShape& s) { return s.level == level; });
+  return static_cast<std::size_t>(shape - kShapes.begin());
+}
+
 bool all_digits(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -74,6 +81,7 @@ RegionTable::RegionTable(std::shared_ptr<const Data> data) : data_(std::move(dat
 Result<RegionTable> RegionTable::parse(std::string_view tsv) {
   auto data = std::make_shared<Data>();
   data->text.assign(tsv);
+  data->regions.reserve(static_cast<std::size_t>(std::count(tsv.begin(), tsv.end(), '\n')) + 1);
   std::string_view rest = data->text;
   std::size_t line_number = 0;
   while (!rest.empty()) {
@@ -115,13 +123,17 @@ Result<RegionTable> RegionTable::parse(std::string_view tsv) {
     return make_error("policies.bad_region_table",
                       "region table lists " + std::string(duplicate->code) + " twice");
   }
+  // In code order a parent comes before its subtree, so the last region seen one level up is the
+  // parent if the table has it.
+  std::array<std::string_view, kShapes.size()> last_seen{};
   for (const Region& region : data->regions) {
-    const std::string_view parent = parent_code(region.code);
-    if (!parent.empty() && data->find(parent) == nullptr) {
+    const std::size_t depth = shape_index(region.level);
+    if (depth > 0 && last_seen[depth - 1] != parent_code(region.code)) {
       return make_error("policies.bad_region_table",
                         "region table lists " + std::string(region.code) + " but not its parent " +
-                            std::string(parent));
+                            std::string(parent_code(region.code)));
     }
+    last_seen[depth] = region.code;
   }
   return RegionTable(std::move(data));
 }
@@ -188,10 +200,7 @@ bool RegionTable::contains(std::string_view outer, std::string_view inner) const
 
 std::size_t RegionTable::count(Level level) const {
   if (level == Level::national) return 1;
-  for (std::size_t i = 0; i < kShapes.size(); ++i) {
-    if (kShapes[i].level == level) return data_->counts[i];
-  }
-  return 0;
+  return data_->counts[shape_index(level)];
 }
 
 }  // namespace wq::policies
