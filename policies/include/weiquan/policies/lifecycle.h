@@ -23,10 +23,11 @@
 // Terminal states are those in which handling is finished and counts as done (refused, closed,
 // visited, merged). Some still allow events: a closed ticket may be visited or reopened.
 //
-// Loading validates the whole document and reports every problem with its path ("machines.
-// complaint.transitions[3].roles[0]: unknown role 'clerk'"): unknown kinds, variants, roles, levels
-// or states, a kind of the wire schema that no transition allows, a state unreachable from "new", a
-// state that is not terminal but has no way out, two rules for the same state, kind and variant.
+// Loading validates the whole document and reports every problem with its JSON path, e.g.
+//   machines.complaint.transitions[3].roles[0]: unknown role or role group 'clerk'
+// for unknown kinds, variants, roles, levels or states, a kind of the wire schema that no
+// transition allows, a state unreachable from "new", a state that is not terminal but has no way
+// out, and two rules for the same state, kind and variant.
 //
 // Thread safety: a loaded Lifecycle is immutable and may be shared; builtin() is initialised once,
 // thread-safely, on first use.
