@@ -5,6 +5,7 @@
 #include <string>
 
 #include "builtin_data.h"
+#include "digits.h"
 #include "embedded_tables.h"
 #include "wording.h"
 
@@ -31,10 +32,6 @@ std::size_t shape_index(Level level) {
   return static_cast<std::size_t>(shape - kShapes.begin());
 }
 
-bool all_digits(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 const LevelShape* shape_of_length(std::size_t digits) {
   for (const auto& shape : kShapes) {
     if (shape.digits == digits) return &shape;
@@ -43,7 +40,8 @@ const LevelShape* shape_of_length(std::size_t digits) {
 }
 
 bool well_formed(std::string_view code) {
-  return code == kNationalRegion || (all_digits(code) && shape_of_length(code.size()) != nullptr);
+  return code == kNationalRegion ||
+         (detail::all_digits(code) && shape_of_length(code.size()) != nullptr);
 }
 
 // The code one level up, or empty for a province.
@@ -103,7 +101,7 @@ Result<RegionTable> RegionTable::parse(std::string_view tsv) {
     if (shape == kShapes.end()) {
       return table_error(line_number, "unknown level " + detail::in_quotes(level));
     }
-    if (code.size() != shape->digits || !all_digits(code)) {
+    if (code.size() != shape->digits || !detail::all_digits(code)) {
       return table_error(line_number, "a " + std::string(level) + " code has " +
                                           std::to_string(shape->digits) + " digits, got " +
                                           detail::in_quotes(code));

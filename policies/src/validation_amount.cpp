@@ -31,7 +31,8 @@ Result<std::int64_t> parse_amount_yuan(std::string_view yuan) {
   const std::string_view fraction =
       point == std::string_view::npos ? std::string_view{} : yuan.substr(point + 1);
   if (yuan.starts_with('-')) return invalid("must not be negative");
-  if (whole.empty() || (point != std::string_view::npos && fraction.empty())) {
+  if (!detail::all_digits(whole) ||
+      (point != std::string_view::npos && !detail::all_digits(fraction))) {
     return invalid(detail::in_quotes(yuan) + " is not an amount in yuan such as 199 or 199.50");
   }
   if (fraction.size() > 2) {
@@ -40,18 +41,11 @@ Result<std::int64_t> parse_amount_yuan(std::string_view yuan) {
   }
   std::int64_t fen = 0;
   for (char c : whole) {
-    if (!detail::is_digit(c)) {
-      return invalid(detail::in_quotes(yuan) + " is not an amount in yuan such as 199 or 199.50");
-    }
     fen = fen * 10 + (c - '0') * kFenPerYuan;
-    if (fen > kMaxAmountFen)
-      return invalid(detail::in_quotes(yuan) + " is more than the limit of " + limit_text());
+    if (fen > kMaxAmountFen) break;  // reported below; stops before any overflow
   }
   std::int64_t scale = kFenPerYuan / 10;
   for (char c : fraction) {
-    if (!detail::is_digit(c)) {
-      return invalid(detail::in_quotes(yuan) + " is not an amount in yuan such as 199 or 199.50");
-    }
     fen += (c - '0') * scale;
     scale /= 10;
   }

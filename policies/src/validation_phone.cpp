@@ -15,10 +15,6 @@ Error invalid(std::string_view text, const std::string& why) {
                     "phone number " + detail::in_quotes(text) + ": " + why);
 }
 
-bool all_digits(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), detail::is_digit);
-}
-
 // 010 and 020-029 are three digits long, every other area code four.
 std::size_t area_code_length(std::string_view digits) {
   return digits.size() >= 2 && (digits[1] == '1' || digits[1] == '2') ? 3 : 4;
@@ -57,13 +53,13 @@ Result<Phone> parse_phone(std::string_view text) {
   if (dash != std::string_view::npos) {
     const std::string_view area = number.substr(0, dash);
     const std::string_view local = number.substr(dash + 1);
-    if (international || area.empty() || area[0] != '0' || !all_digits(area) ||
-        !all_digits(local)) {
-      return invalid(text, "write a fixed line as area code, '-' and number, e.g. 010-12345678");
+    if (international || !detail::all_digits(area) || area[0] != '0' ||
+        !detail::all_digits(local)) {
+      return invalid(text, "write a fixed line as area code, '-' and number, e.g. 010-62345678");
     }
     return fixed_line(text, area, local);
   }
-  if (number.empty() || !all_digits(number)) {
+  if (!detail::all_digits(number)) {
     return invalid(text, "use digits only (a fixed line may have '-' after the area code)");
   }
   if (number[0] == '1') {
@@ -82,7 +78,7 @@ Result<Phone> parse_phone(std::string_view text) {
     return fixed_line(text, number.substr(0, std::min(area, number.size())),
                       number.substr(std::min(area, number.size())));
   }
-  return invalid(text, "include the area code of a fixed line (e.g. 010-12345678)");
+  return invalid(text, "include the area code of a fixed line (e.g. 010-62345678)");
 }
 
 }  // namespace wq::policies

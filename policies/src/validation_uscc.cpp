@@ -121,7 +121,7 @@ Result<Uscc> parse_uscc(std::string_view code, const RegionTable& regions) {
                    std::string(authority->name) + " (" + std::string(authority->types_note) + ")");
   }
   const std::string_view region = code.substr(2, 6);
-  if (!std::all_of(region.begin(), region.end(), detail::is_digit)) {
+  if (!detail::all_digits(region)) {
     return invalid(
         "positions 3-8 are the region code of the registering authority, 6 digits; "
         "got " +

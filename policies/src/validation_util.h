@@ -7,13 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "digits.h"
 #include "weiquan/policies/regions.h"
 
 namespace wq::policies::detail {
-
-inline bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 // The value of a run of decimal digits (at most 9), or nothing if any character is not a digit.
 std::optional<int> digits_value(std::string_view text);

@@ -57,6 +57,8 @@ TEST_CASE("fixed lines and service numbers", "[validation]") {
   CHECK(phone("010-12345678") == "policies.invalid_phone");
   CHECK(phone("0086-62345678") == "policies.invalid_phone");
   CHECK(phone("10-62345678") == "policies.invalid_phone");
+  CHECK(phone("-62345678") == "policies.invalid_phone");
+  CHECK(phone("010-") == "policies.invalid_phone");
   CHECK(phone("010-6234567a") == "policies.invalid_phone");
   CHECK(phone("62345678") == "policies.invalid_phone");
   CHECK(phone("400812312") == "policies.invalid_phone");

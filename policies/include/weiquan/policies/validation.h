@@ -72,7 +72,7 @@ enum class PhoneKind { mobile, fixed_line, service };
 
 struct Phone {
   PhoneKind kind = PhoneKind::mobile;
-  // Digits only, the fixed-line area code separated by '-': "13812345678", "010-12345678".
+  // Digits only, the fixed-line area code separated by '-': "13812345678", "010-62345678".
   std::string normalized;
 };
 
