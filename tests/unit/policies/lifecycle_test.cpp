@@ -1,5 +1,6 @@
 #include "weiquan/policies/lifecycle.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
