@@ -39,6 +39,9 @@ Result<SignedEvent> write(Store::Impl& store, const crypto::SigningKeyPair& key,
   auto projection = store.projection(ticket_id);
   if (!projection) return projection.error();
   const Ticket& ticket = (*projection)->ticket;
+  if (ticket.last_seq == 0 && !body.has_submitted()) {
+    return make_error("sync.unknown_ticket", "no ticket " + ticket_id);
+  }
   body.set_version(1);
   body.set_ticket_id(ticket_id);
   body.set_seq(ticket.last_seq + 1);

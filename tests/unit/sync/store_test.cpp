@@ -1,11 +1,10 @@
 #include "weiquan/sync/store.h"
 
-#include <sqlite3.h>
-
 #include <catch2/catch.hpp>
 
 #include "sync_fixture.h"
 #include "weiquan/crypto/signing.h"
+#include "weiquan/sync/certificate_codec.h"
 #include "weiquan/sync/event_writer.h"
 
 using namespace wq;
@@ -300,4 +299,79 @@ TEST_CASE("events of a node without a certificate are refused", "[store]") {
   CHECK(bare.apply(event).error().code == "crypto.unknown_node");
   CHECK(bare.add_certificate(federation().node("440305").cert).error().code ==
         "crypto.unknown_node");
+}
+
+TEST_CASE("a revoked key's events are refused from the revocation time on", "[store]") {
+  Scenario s;
+  s.file_and_route();
+  crypto::Revocation revocation;
+  revocation.issuer = "4403";
+  revocation.node_id = "440305";
+  revocation.serial = 1;
+  revocation.revoked_at_ms = kT0 + 10 * kMinute;
+  revocation.reason = "key compromised";
+  const auto signed_revocation =
+      issue_revocation(revocation, federation().node("4403").keys.sign).value();
+  REQUIRE(s.store.add_revocation(signed_revocation));
+  REQUIRE(s.store.add_revocation(signed_revocation));
+  CHECK(s.store.reader().revocations().value().size() == 1);
+
+  CHECK(s.county.append(s.ticket, test::accepted(), kT0 + 5 * kMinute));
+  CHECK(s.county.append(s.ticket, test::message("还在吗"), kT0 + 10 * kMinute).error().code ==
+        "crypto.cert_revoked");
+  CHECK(s.projection().last_seq == 4);
+}
+
+TEST_CASE("the writer owns the chain fields of a draft", "[store]") {
+  Scenario s;
+  s.file_and_route();
+  auto with_seq = test::accepted();
+  with_seq.set_seq(4);
+  CHECK(s.county.append(s.ticket, with_seq, kT0 + 5 * kMinute).error().code == "sync.bad_draft");
+  CHECK(s.county.append(s.ticket, test::draft(weiquan::v1::ROLE_OFFICER), kT0).error().code ==
+        "sync.bad_draft");
+  CHECK(s.county.append(s.ticket, test::complaint(), kT0).error().code == "sync.bad_draft");
+  CHECK(s.county.append("no-such-ticket", test::accepted(), kT0).error().code ==
+        "sync.bad_ticket_id");
+  CHECK(s.county.append("440305-20250303-000009", test::accepted(), kT0).error().code ==
+        "sync.unknown_ticket");
+  CHECK(s.province.submit(test::complaint(kT0 + test::kDay), "440305", kT0).error().code ==
+        "sync.bad_draft");
+  CHECK(s.province.submit(test::complaint(), "somewhere", kT0).error().code == "sync.bad_draft");
+  CHECK(
+      EventWriter::create(s.store, federation().node("44").keys.sign, "440305", kT0).error().code ==
+      "sync.key_mismatch");
+}
+
+TEST_CASE("the queue lists tickets by state, holder and due time", "[store]") {
+  Scenario s;
+  s.file_and_route();
+  const std::string routed_ticket = s.ticket;
+  auto waiting = s.province.submit(test::complaint(), "440305", kT0);
+  REQUIRE(waiting);
+
+  TicketQuery received;
+  received.state = "received";
+  auto found = s.store.reader().tickets(received).value();
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].id == routed_ticket);
+
+  TicketQuery due_soon;
+  due_soon.due_before_ms = kT0 + 30 * test::kDay;
+  found = s.store.reader().tickets(due_soon).value();
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].holder == "440305");
+
+  TicketQuery at_province;
+  at_province.holder = "44";
+  found = s.store.reader().tickets(at_province).value();
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].id == waiting->event.ticket_id());
+
+  TicketQuery page;
+  page.limit = 1;
+  found = s.store.reader().tickets(page).value();
+  REQUIRE(found.size() == 1);
+  page.after_id = found[0].id;
+  CHECK(s.store.reader().tickets(page).value().size() == 1);
 }

@@ -7,6 +7,7 @@
 
 #include "sync_fixture.h"
 #include "weiquan/crypto/bytes.h"
+#include "weiquan/sync/certificate_codec.h"
 #include "weiquan/sync/event_writer.h"
 #include "weiquan/sync/export.h"
 
@@ -210,4 +211,34 @@ TEST_CASE("verify refuses an export under another anchor or with an altered line
     REQUIRE(report);
     CHECK(report->broken->reason.code == "sync.too_large");
   }
+}
+
+TEST_CASE("revocations are exported and checked at each event's own time", "[verify]") {
+  Filled f;
+  const auto revoke = [&](std::int64_t at_ms) {
+    crypto::Revocation revocation;
+    revocation.issuer = "4403";
+    revocation.node_id = "440305";
+    revocation.serial = 1;
+    revocation.revoked_at_ms = at_ms;
+    StoreOptions options;
+    options.path = f.path;
+    options.anchor_key = federation().anchor();
+    Store store = Store::open(options).value();
+    REQUIRE(store.add_revocation(
+        issue_revocation(revocation, federation().node("4403").keys.sign).value()));
+  };
+  revoke(kT0 + test::kDay);
+  auto report = f.verify();
+  CHECK(report.ok());
+  CHECK(report.revocations == 1);
+  std::istringstream in(f.exported());
+  CHECK(verify_export(in, federation().anchor())->ok());
+
+  revoke(kT0);  // backdated: the county's event at kT0 + 2 minutes is no longer trusted
+  report = f.verify();
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.broken->ticket_id == f.first);
+  CHECK(report.broken->seq == 3);
+  CHECK(report.broken->reason.code == "crypto.cert_revoked");
 }

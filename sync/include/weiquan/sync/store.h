@@ -24,9 +24,10 @@
 // the writer connection and is for the writer's own thread.
 //
 // Failure codes: sync.db (SQLite error), sync.schema_version (database newer than this code),
-// sync.bad_signature, sync.seq_gap, sync.chain_broken, sync.not_holder, sync.unknown_ticket,
-// sync.unknown_policy, sync.bad_certificate; crypto.* from the certificate chain and policies.*
-// from the lifecycle and clock rules pass through unchanged.
+// sync.corrupt (stored bytes no longer decode), sync.bad_signature, sync.seq_gap (events before
+// this one are missing: backfill), sync.chain_broken, sync.not_holder, sync.unknown_policy;
+// crypto.* from the certificate chain and policies.* from the lifecycle and clock rules pass
+// through unchanged.
 #pragma once
 
 #include <cstdint>
