@@ -38,9 +38,6 @@ CivilDate read_date(JsonReader& reader, const std::string& path, const std::stri
 std::vector<std::string> read_kinds(JsonReader& reader, const nlohmann::json& object,
                                     const std::string& path, std::string_view key) {
   std::vector<std::string> kinds = reader.strings(object, path, key);
-  if (!reader.failed() && kinds.empty()) {
-    reader.fail(member_path(path, key), "expected at least one event kind");
-  }
   for (std::size_t i = 0; i < kinds.size() && !reader.failed(); ++i) {
     if (!is_event_kind(kinds[i])) {
       reader.fail(index_path(member_path(path, key), i), "not an event kind: \"" + kinds[i] + "\"");
@@ -100,19 +97,17 @@ std::vector<Limit> read_limits(JsonReader& reader, const nlohmann::json& documen
   const nlohmann::json* by_type = reader.member_object(document, path, "limits", false);
   if (by_type == nullptr) return limits;
   std::set<std::string> names;
-  for (const auto& [key, list] : by_type->items()) {
-    const std::string list_path = member_path(limits_path, key);
-    const auto type = parse_type(key);
+  for (const auto& item : by_type->items()) {
+    const std::string list_path = member_path(limits_path, item.key());
+    const auto type = parse_type(item.key());
     if (!type) {
       reader.fail(list_path, "not a ticket type");
       return limits;
     }
-    if (!list.is_array()) {
-      reader.fail(list_path, "expected an array");
-      return limits;
-    }
-    for (std::size_t i = 0; i < list.size() && !reader.failed(); ++i) {
-      Limit limit = read_limit(reader, list[i], index_path(list_path, i), *type);
+    const nlohmann::json* list = reader.array(*by_type, limits_path, item.key());
+    if (list == nullptr) return limits;
+    for (std::size_t i = 0; i < list->size() && !reader.failed(); ++i) {
+      Limit limit = read_limit(reader, (*list)[i], index_path(list_path, i), *type);
       if (!reader.failed() && !names.insert(limit.name).second) {
         reader.fail(member_path(index_path(list_path, i), "name"), "duplicate limit " + limit.name);
       }

@@ -13,7 +13,7 @@ std::string state_path(TicketType type, const State& state) {
   return "machines." + std::string(type_name(type)) + ".states." + state.name;
 }
 
-void check_coverage(const Lifecycle::Rules& rules, std::vector<std::string>& problems) {
+void check_coverage(const Lifecycle::Rules& rules, JsonReader& reader) {
   for (std::size_t kind = 0; kind < kEventKinds.size(); ++kind) {
     const bool allowed =
         std::any_of(rules.machines.begin(), rules.machines.end(), [&](const Machine& machine) {
@@ -23,14 +23,13 @@ void check_coverage(const Lifecycle::Rules& rules, std::vector<std::string>& pro
           });
         });
     if (!allowed) {
-      problems.push_back("kinds." + std::string(kEventKinds[kind].name) +
-                         ": no transition allows it");
+      reader.fail(member_path("kinds", kEventKinds[kind].name), "no transition allows it");
     }
   }
 }
 
 // Breadth-first from every machine's "new", following type changes into other machines.
-void check_reachable(const Lifecycle::Rules& rules, std::vector<std::string>& problems) {
+void check_reachable(const Lifecycle::Rules& rules, JsonReader& reader) {
   std::array<std::vector<bool>, 4> seen;
   std::deque<std::pair<TicketType, std::size_t>> queue;
   for (std::size_t t = 0; t < rules.machines.size(); ++t) {
@@ -53,15 +52,15 @@ void check_reachable(const Lifecycle::Rules& rules, std::vector<std::string>& pr
     const auto& states = rules.machines[t].states;
     for (std::size_t s = 0; s < states.size(); ++s) {
       if (!seen[t][s]) {
-        problems.push_back(state_path(static_cast<TicketType>(t), states[s]) +
-                           ": unreachable from '" + std::string(kInitialState) + "'");
+        reader.fail(state_path(static_cast<TicketType>(t), states[s]),
+                    "unreachable from '" + std::string(kInitialState) + "'");
       }
     }
   }
 }
 
 // A ticket must never be stuck: a state that is not terminal needs an event that leaves it.
-void check_exits(const Lifecycle::Rules& rules, std::vector<std::string>& problems) {
+void check_exits(const Lifecycle::Rules& rules, JsonReader& reader) {
   for (std::size_t t = 0; t < rules.machines.size(); ++t) {
     const auto type = static_cast<TicketType>(t);
     const auto& states = rules.machines[t].states;
@@ -71,8 +70,7 @@ void check_exits(const Lifecycle::Rules& rules, std::vector<std::string>& proble
           std::any_of(states[s].edges.begin(), states[s].edges.end(),
                       [&](const Edge& edge) { return edge.target != type || edge.to != s; });
       if (!leaves) {
-        problems.push_back(state_path(type, states[s]) +
-                           ": not terminal, but no event leads out of it");
+        reader.fail(state_path(type, states[s]), "not terminal, but no event leads out of it");
       }
     }
   }
@@ -80,10 +78,10 @@ void check_exits(const Lifecycle::Rules& rules, std::vector<std::string>& proble
 
 }  // namespace
 
-void check_lifecycle(const Lifecycle::Rules& rules, std::vector<std::string>& problems) {
-  check_coverage(rules, problems);
-  check_reachable(rules, problems);
-  check_exits(rules, problems);
+void check_lifecycle(const Lifecycle::Rules& rules, JsonReader& reader) {
+  check_coverage(rules, reader);
+  check_reachable(rules, reader);
+  check_exits(rules, reader);
 }
 
 }  // namespace wq::policies::detail

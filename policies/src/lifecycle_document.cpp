@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "event_kinds.h"
+#include "json_reader.h"
 #include "lifecycle_rules.h"
 #include "vocabulary.h"
 #include "weiquan/crypto/certificate.h"
@@ -19,33 +20,6 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::string_view kUnchanged = "unchanged";
-constexpr std::size_t kProblemsShown = 20;
-
-// Every problem found, in the order found, each once.
-class Problems {
- public:
-  void add(const std::string& path, const std::string& what) {
-    std::string problem = path + ": " + what;
-    if (std::find(list_.begin(), list_.end(), problem) == list_.end()) {
-      list_.push_back(std::move(problem));
-    }
-  }
-  std::vector<std::string>& list() { return list_; }
-
- private:
-  std::vector<std::string> list_;
-};
-
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : std::string(separator)) + item;
-  return out;
-}
-
-// The path of member `key` under `path` ("" is the document itself).
-std::string child(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
 
 bool is_state_name(std::string_view name) {
   if (name.empty() || name.front() < 'a' || name.front() > 'z') return false;
@@ -55,56 +29,13 @@ bool is_state_name(std::string_view name) {
   return true;
 }
 
-// Flags every key of `object` not in `allowed`: a misspelt key must not silently drop a rule.
-void only_keys(const Json& object, std::initializer_list<std::string_view> allowed,
-               const std::string& path, Problems& problems) {
-  for (const auto& [key, value] : object.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      problems.add(child(path, key), "unknown field");
-    }
-  }
-}
-
-// The member `key` of `object` if it has the expected type; records a problem otherwise.
-const Json* member(const Json& object, std::string_view key, Json::value_t type, bool required,
-                   const std::string& path, Problems& problems) {
-  const auto it = object.find(key);
-  const std::string here = child(path, key);
-  if (it == object.end()) {
-    if (required) problems.add(here, "missing");
-    return nullptr;
-  }
-  if (it->type() != type) {
-    problems.add(here,
-                 std::string("must be ") + (type == Json::value_t::object   ? "an object"
-                                            : type == Json::value_t::array  ? "a list"
-                                            : type == Json::value_t::string ? "a string"
-                                                                            : "true or false"));
-    return nullptr;
-  }
-  return &*it;
-}
-
-void optional_note(const Json& object, const std::string& path, Problems& problems) {
-  member(object, "note", Json::value_t::string, false, path, problems);
-}
-
 // Calls `each(name, path)` for every entry of the non-empty list of names object[key].
 template <class Each>
-void for_each_name(const Json& object, std::string_view key, const std::string& path,
-                   Problems& problems, Each each) {
-  const Json* list = member(object, key, Json::value_t::array, true, path, problems);
-  if (list == nullptr) return;
-  const std::string here = child(path, key);
-  if (list->empty()) problems.add(here, "must not be empty");
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const Json& item = (*list)[i];
-    const std::string item_path = here + "[" + std::to_string(i) + "]";
-    if (!item.is_string()) {
-      problems.add(item_path, "must be a name");
-      continue;
-    }
-    each(item.get_ref<const std::string&>(), item_path);
+void for_each_name(JsonReader& reader, const Json& object, const std::string& path,
+                   std::string_view key, Each each) {
+  const std::vector<std::string> names = reader.strings(object, path, key);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!names[i].empty()) each(names[i], index_path(member_path(path, key), i));
   }
 }
 
@@ -127,38 +58,33 @@ std::optional<std::uint32_t> level_bits(std::string_view name, const Groups& gro
 
 class Compiler {
  public:
-  explicit Compiler(Problems& problems) : problems_(problems) {}
+  explicit Compiler(JsonReader& reader) : reader_(reader) {}
 
   void document(const Json& doc, Lifecycle::Rules& rules) {
-    if (!doc.is_object()) {
-      problems_.add("(document)", "must be a JSON object");
+    if (!reader_.object(doc, "",
+                        {"version", "note", "kinds", "role_groups", "level_groups", "machines"})) {
       return;
     }
-    only_keys(doc, {"version", "note", "kinds", "role_groups", "level_groups", "machines"}, "",
-              problems_);
-    if (const Json* version = member(doc, "version", Json::value_t::string, true, "", problems_)) {
-      rules.version = version->get<std::string>();
-      if (rules.version.empty()) problems_.add("version", "must not be empty");
-    }
-    optional_note(doc, "", problems_);
-    if (const Json* kinds = member(doc, "kinds", Json::value_t::object, true, "", problems_)) {
-      kind_glossary(*kinds);
-    }
-    if (const Json* roles =
-            member(doc, "role_groups", Json::value_t::object, false, "", problems_)) {
+    rules.version = reader_.string(doc, "", "version");
+    optional_note(doc, "");
+    if (const Json* kinds = reader_.member_object(doc, "", "kinds", false)) kind_glossary(*kinds);
+    if (const Json* roles = reader_.member_object(doc, "", "role_groups", true)) {
       role_groups(*roles);
     }
-    if (const Json* levels =
-            member(doc, "level_groups", Json::value_t::object, false, "", problems_)) {
+    if (const Json* levels = reader_.member_object(doc, "", "level_groups", true)) {
       level_groups(*levels);
     }
-    if (const Json* machines =
-            member(doc, "machines", Json::value_t::object, true, "", problems_)) {
+    if (const Json* machines = reader_.member_object(doc, "", "machines", false)) {
       all_machines(*machines, rules);
     }
   }
 
  private:
+  // An optional "note" for the reader of the document.
+  void optional_note(const Json& object, const std::string& path) {
+    reader_.optional_string(object, path, "note");
+  }
+
   // "kinds": the glossary a reviewer reads; it must list exactly the kinds and variants of the wire
   // schema.
   void kind_glossary(const Json& kinds) {
@@ -166,59 +92,56 @@ class Compiler {
       const std::string path = "kinds." + name;
       const auto index = find_kind(name);
       if (!index) {
-        problems_.add(path, "not an event kind of the wire schema");
+        reader_.fail(path, "not an event kind of the wire schema");
         continue;
       }
-      if (!entry.is_object()) {
-        problems_.add(path, "must be an object");
-        continue;
-      }
-      only_keys(entry, {"note", "variants"}, path, problems_);
-      optional_note(entry, path, problems_);
+      if (!reader_.object(entry, path, {"note", "variants"})) continue;
+      optional_note(entry, path);
       const auto& spec = kEventKinds[*index];
-      const Json* variants =
-          member(entry, "variants", Json::value_t::object, false, path, problems_);
+      const Json* variants = reader_.member_object(entry, path, "variants", true);
       std::set<std::string, std::less<>> listed;
       if (variants != nullptr) {
         for (const auto& [variant, note] : variants->items()) {
           if (!find_variant(spec, variant)) {
-            problems_.add(path + ".variants." + variant, spec.variants.empty()
-                                                             ? "this kind takes no variants"
-                                                             : "not a variant of this kind");
+            reader_.fail(path + ".variants." + variant, spec.variants.empty()
+                                                            ? "this kind takes no variants"
+                                                            : "not a variant of this kind");
           }
-          if (!note.is_string()) problems_.add(path + ".variants." + variant, "must be a note");
+          if (!note.is_string()) reader_.fail(path + ".variants." + variant, "must be a note");
           listed.insert(variant);
         }
       }
       for (std::string_view variant : spec.variants) {
         if (!listed.contains(variant)) {
-          problems_.add(path + ".variants", "missing " + in_quotes(variant));
+          reader_.fail(path + ".variants", "missing " + in_quotes(variant));
         }
       }
     }
-    std::vector<std::string> missing;
+    std::string missing;
     for (const auto& spec : kEventKinds) {
-      if (!kinds.contains(spec.name)) missing.push_back(in_quotes(spec.name));
+      if (!kinds.contains(spec.name)) {
+        missing += (missing.empty() ? "" : ", ") + in_quotes(spec.name);
+      }
     }
-    if (!missing.empty()) problems_.add("kinds", "missing " + join(missing, ", "));
+    if (!missing.empty()) reader_.fail("kinds", "missing " + missing);
   }
 
   template <class Parse>
   void groups(const Json& section, const std::string& path,
               std::map<std::string, std::uint32_t, std::less<>>& out, Parse parse) {
     for (const auto& [name, members] : section.items()) {
-      const std::string here = child(path, name);
+      const std::string here = member_path(path, name);
       if (parse(name).ok()) {
-        problems_.add(here, "a group cannot have the name of a single member");
+        reader_.fail(here, "a group cannot have the name of a single member");
         continue;
       }
       std::uint32_t bits = 0;
-      for_each_name(section, name, path, problems_,
-                    [&](std::string_view member_name, const std::string& member_path) {
-                      if (auto value = parse(member_name); value.ok()) {
+      for_each_name(reader_, section, path, name,
+                    [&](std::string_view member, const std::string& at) {
+                      if (auto value = parse(member); value.ok()) {
                         bits |= bit(value.value());
                       } else {
-                        problems_.add(member_path, value.error().message);
+                        reader_.fail(at, value.error().message);
                       }
                     });
       out.emplace(name, bits);
@@ -239,22 +162,18 @@ class Compiler {
       const std::string path = "machines." + name;
       const auto type = parse_type(name);
       if (!type.ok()) {
-        problems_.add(path, type.error().message);
+        reader_.fail(path, type.error().message);
         continue;
       }
-      if (!machine.is_object()) {
-        problems_.add(path, "must be an object");
-        continue;
-      }
-      only_keys(machine, {"note", "states", "transitions"}, path, problems_);
-      optional_note(machine, path, problems_);
+      if (!reader_.object(machine, path, {"note", "states", "transitions"})) continue;
+      optional_note(machine, path);
       found.emplace_back(type.value(), &machine);
     }
     for (std::size_t t = 0; t < kTypeNames.size(); ++t) {
       const bool present = std::any_of(found.begin(), found.end(), [&](const auto& entry) {
         return static_cast<std::size_t>(entry.first) == t;
       });
-      if (!present) problems_.add("machines", "missing " + in_quotes(kTypeNames[t]));
+      if (!present) reader_.fail("machines", "missing " + in_quotes(kTypeNames[t]));
     }
     // States first: a type change leads into another type's machine.
     for (const auto& [type, machine] : found) {
@@ -262,11 +181,10 @@ class Compiler {
     }
     for (const auto& [type, machine] : found) {
       const std::string path = machine_path(type);
-      const Json* list =
-          member(*machine, "transitions", Json::value_t::array, true, path, problems_);
+      const Json* list = reader_.array(*machine, path, "transitions");
       if (list == nullptr) continue;
       for (std::size_t i = 0; i < list->size(); ++i) {
-        transition((*list)[i], path + ".transitions[" + std::to_string(i) + "]", type, rules);
+        transition((*list)[i], index_path(member_path(path, "transitions"), i), type, rules);
       }
     }
   }
@@ -276,96 +194,67 @@ class Compiler {
   }
 
   void states(const Json& machine_json, const std::string& path, Machine& machine) {
-    const Json* states_json =
-        member(machine_json, "states", Json::value_t::object, true, path, problems_);
+    const Json* states_json = reader_.member_object(machine_json, path, "states", false);
     if (states_json == nullptr) return;
     machine.states.push_back(State{std::string(kInitialState)});
     for (const auto& [name, state] : states_json->items()) {
       const std::string here = path + ".states." + name;
       if (!is_state_name(name) || name == kUnchanged) {
-        problems_.add(here, "a state name is lower-case letters, digits and '_', and not " +
-                                in_quotes(kUnchanged));
+        reader_.fail(here, "a state name is lower-case letters, digits and '_', and not " +
+                               in_quotes(kUnchanged));
         continue;
       }
-      if (!state.is_object()) {
-        problems_.add(here, "must be an object");
-        continue;
-      }
-      only_keys(state, {"note", "terminal"}, here, problems_);
-      optional_note(state, here, problems_);
-      const Json* terminal =
-          member(state, "terminal", Json::value_t::boolean, false, here, problems_);
-      const bool is_terminal = terminal != nullptr && terminal->get<bool>();
+      if (!reader_.object(state, here, {"note", "terminal"})) continue;
+      optional_note(state, here);
+      const bool is_terminal = reader_.boolean(state, here, "terminal", false);
       if (name == kInitialState) {
-        if (is_terminal) problems_.add(here, "the initial state cannot be terminal");
+        if (is_terminal) reader_.fail(here, "the initial state cannot be terminal");
         continue;
       }
       machine.states.push_back(State{name, is_terminal});
     }
     if (!states_json->contains(kInitialState)) {
-      problems_.add(path + ".states", "missing the initial state " + in_quotes(kInitialState));
+      reader_.fail(path + ".states", "missing the initial state " + in_quotes(kInitialState));
     }
   }
 
   // One rule of a machine, expanded into an edge per (from-state, kind, variant).
   void transition(const Json& rule, const std::string& path, TicketType type,
                   Lifecycle::Rules& rules) {
-    if (!rule.is_object()) {
-      problems_.add(path, "must be an object");
+    if (!reader_.object(rule, path,
+                        {"kinds", "variants", "from", "to", "roles", "levels", "note"})) {
       return;
     }
-    only_keys(rule, {"kinds", "variants", "from", "to", "roles", "levels", "note"}, path,
-              problems_);
-    optional_note(rule, path, problems_);
+    optional_note(rule, path);
     const Machine& machine = rules.machine(type);
 
     std::vector<std::size_t> kinds;
-    for_each_name(rule, "kinds", path, problems_,
-                  [&](std::string_view name, const std::string& at) {
-                    if (auto index = find_kind(name)) {
-                      kinds.push_back(*index);
-                    } else {
-                      problems_.add(at, "unknown event kind " + in_quotes(name));
-                    }
-                  });
+    for_each_name(reader_, rule, path, "kinds", [&](std::string_view name, const std::string& at) {
+      if (auto index = find_kind(name)) {
+        kinds.push_back(*index);
+      } else {
+        reader_.fail(at, "unknown event kind " + in_quotes(name));
+      }
+    });
     const auto variants = rule_variants(rule, path, kinds);
 
     std::vector<std::size_t> from;
-    for_each_name(rule, "from", path, problems_, [&](std::string_view name, const std::string& at) {
+    for_each_name(reader_, rule, path, "from", [&](std::string_view name, const std::string& at) {
       if (auto index = machine.find(name)) {
         from.push_back(*index);
       } else {
-        problems_.add(at, "unknown state " + in_quotes(name));
+        reader_.fail(at, "unknown state " + in_quotes(name));
       }
     });
 
-    std::string to;
-    if (const Json* to_json = member(rule, "to", Json::value_t::string, true, path, problems_)) {
-      to = to_json->get<std::string>();
-    }
+    const std::string to = reader_.string(rule, path, "to");
     if (kinds.size() > 1 && std::any_of(kinds.begin(), kinds.end(), changes_type)) {
-      problems_.add(path + ".kinds", "type_changed must have a rule of its own");
+      reader_.fail(path + ".kinds", "type_changed must have a rule of its own");
       return;
     }
 
-    std::uint32_t roles = 0;
-    for_each_name(rule, "roles", path, problems_,
-                  [&](std::string_view name, const std::string& at) {
-                    if (auto bits = role_bits(name, groups_)) {
-                      roles |= *bits;
-                    } else {
-                      problems_.add(at, "unknown role or role group " + in_quotes(name));
-                    }
-                  });
-    std::uint32_t levels = 0;
-    for_each_name(rule, "levels", path, problems_,
-                  [&](std::string_view name, const std::string& at) {
-                    if (auto bits = level_bits(name, groups_)) {
-                      levels |= *bits;
-                    } else {
-                      problems_.add(at, "unknown level or level group " + in_quotes(name));
-                    }
-                  });
+    const std::uint32_t roles = union_of(rule, path, "roles", role_bits, "role");
+    const std::uint32_t levels = union_of(rule, path, "levels", level_bits, "level");
 
     for (std::size_t kind : kinds) {
       for (std::size_t variant : variants_of(kind, variants)) {
@@ -374,6 +263,22 @@ class Compiler {
         }
       }
     }
+  }
+
+  // The bits of the names in rule[key], each a single `what` (role, level) or a group of them.
+  template <class Bits>
+  std::uint32_t union_of(const Json& rule, const std::string& path, std::string_view key, Bits bits,
+                         std::string_view what) {
+    std::uint32_t out = 0;
+    for_each_name(reader_, rule, path, key, [&](std::string_view name, const std::string& at) {
+      if (auto found = bits(name, groups_)) {
+        out |= *found;
+      } else {
+        reader_.fail(at, "unknown " + std::string(what) + " or " + std::string(what) + " group " +
+                             in_quotes(name));
+      }
+    });
+    return out;
   }
 
   static bool changes_type(std::size_t kind) { return kEventKinds[kind].name == "type_changed"; }
@@ -385,17 +290,17 @@ class Compiler {
     if (!rule.contains("variants")) {
       for (std::size_t kind : kinds) {
         if (changes_type(kind)) {
-          problems_.add(path, "type_changed needs \"variants\": the types the ticket may become");
+          reader_.fail(path, "type_changed needs \"variants\": the types the ticket may become");
         }
       }
       return names;
     }
-    for_each_name(rule, "variants", path, problems_,
+    for_each_name(reader_, rule, path, "variants",
                   [&](std::string_view name, const std::string& at) {
                     for (std::size_t kind : kinds) {
                       if (!find_variant(kEventKinds[kind], name)) {
-                        problems_.add(at, in_quotes(name) + " is not a variant of " +
-                                              in_quotes(kEventKinds[kind].name));
+                        reader_.fail(at, in_quotes(name) + " is not a variant of " +
+                                             in_quotes(kEventKinds[kind].name));
                       }
                     }
                     names.emplace_back(name);
@@ -424,8 +329,8 @@ class Compiler {
     if (changes_type(edge.kind)) {
       edge.target = static_cast<TicketType>(edge.variant);
       if (edge.target == type) {
-        problems_.add(path + ".variants",
-                      "a ticket cannot change into its own type " + in_quotes(type_name(type)));
+        reader_.fail(path + ".variants",
+                     "a ticket cannot change into its own type " + in_quotes(type_name(type)));
         return;
       }
     }
@@ -433,26 +338,26 @@ class Compiler {
     const std::string& to_name = to == kUnchanged ? from_name : to;
     const auto to_index = target.find(to_name);
     if (!to_index) {
-      problems_.add(path + ".to", "the " + std::string(type_name(edge.target)) +
-                                      " lifecycle has no state " + in_quotes(to_name));
+      reader_.fail(path + ".to", "the " + std::string(type_name(edge.target)) +
+                                     " lifecycle has no state " + in_quotes(to_name));
       return;
     }
     if (*to_index == 0) {
-      problems_.add(path + ".to", "no event leads back to " + in_quotes(kInitialState));
+      reader_.fail(path + ".to", "no event leads back to " + in_quotes(kInitialState));
       return;
     }
     edge.to = *to_index;
     const auto key = std::make_tuple(type, from, edge.kind, edge.variant);
     const auto [previous, inserted] = seen_.emplace(key, path);
     if (!inserted) {
-      problems_.add(path, in_quotes(edge.name()) + " in state " + in_quotes(from_name) +
-                              " is already ruled by " + previous->second);
+      reader_.fail(path, in_quotes(edge.name()) + " in state " + in_quotes(from_name) +
+                             " is already ruled by " + previous->second);
       return;
     }
     rules.machines[static_cast<std::size_t>(type)].states[from].edges.push_back(edge);
   }
 
-  Problems& problems_;
+  JsonReader& reader_;
   Groups groups_;
   std::map<std::tuple<TicketType, std::size_t, std::size_t, std::size_t>, std::string> seen_;
 };
@@ -477,24 +382,19 @@ std::optional<std::size_t> Machine::find(std::string_view name) const {
 }
 
 Result<Lifecycle::Rules> compile_lifecycle(std::string_view json) {
-  Problems problems;
+  JsonReader reader(JsonReader::Mode::every_problem, "unknown field");
   Lifecycle::Rules rules;
   try {
     const Json doc = Json::parse(json.begin(), json.end());
-    Compiler(problems).document(doc, rules);
+    Compiler(reader).document(doc, rules);
   } catch (const Json::exception& e) {
     return make_error("policies.bad_document",
                       std::string("lifecycle document: not valid JSON: ") + e.what());
   }
-  if (problems.list().empty()) check_lifecycle(rules, problems.list());
-  auto& list = problems.list();
-  if (!list.empty()) {
-    const std::size_t total = list.size();
-    if (total > kProblemsShown) {
-      list.resize(kProblemsShown);
-      list.push_back("and " + std::to_string(total - kProblemsShown) + " more");
-    }
-    return make_error("policies.bad_document", "lifecycle document: " + join(list, "; "));
+  if (!reader.failed()) check_lifecycle(rules, reader);
+  if (reader.failed()) {
+    const Error error = reader.error();
+    return make_error(error.code, "lifecycle document: " + error.message);
   }
   sort_edges(rules);
   return rules;

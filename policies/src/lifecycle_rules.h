@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "event_kinds.h"
+#include "json_reader.h"
 #include "weiquan/policies/lifecycle.h"
 
 namespace wq::policies {
@@ -64,9 +65,8 @@ namespace detail {
 Result<Lifecycle::Rules> compile_lifecycle(std::string_view json);
 
 // The whole-document checks on compiled rules: every kind allowed somewhere, every state
-// reachable from "new", no non-terminal state without a way out. Problems are appended as
-// "<path>: <problem>".
-void check_lifecycle(const Lifecycle::Rules& rules, std::vector<std::string>& problems);
+// reachable from "new", no non-terminal state without a way out. Problems go to `reader`.
+void check_lifecycle(const Lifecycle::Rules& rules, JsonReader& reader);
 
 }  // namespace detail
 }  // namespace wq::policies

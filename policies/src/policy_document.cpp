@@ -7,7 +7,7 @@ namespace wq::policies {
 Result<PolicyDocument> PolicyDocument::parse(std::string_view json) {
   auto value = detail::parse_json(json);
   if (!value) return value.error();
-  detail::JsonReader reader;
+  detail::JsonReader reader(detail::JsonReader::Mode::first_problem);
   PolicyDocument document = detail::read_document(reader, *value, "");
   if (reader.failed()) return reader.error();
   return document;

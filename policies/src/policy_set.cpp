@@ -29,11 +29,11 @@ Error prefixed(const std::string& prefix, const Error& error) {
 Result<PolicySet> PolicySet::load(std::string_view json) {
   auto value = detail::parse_json(json);
   if (!value) return value.error();
-  detail::JsonReader reader;
+  detail::JsonReader reader(detail::JsonReader::Mode::first_problem);
   PolicySet set;
   const nlohmann::json* list =
       reader.object(*value, "", {"documents"}) ? reader.array(*value, "", "documents") : nullptr;
-  if (list == nullptr) return reader.error();
+  if (list == nullptr || reader.failed()) return reader.error();
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string path = detail::index_path("documents", i);
     PolicyDocument document = detail::read_document(reader, (*list)[i], path);
