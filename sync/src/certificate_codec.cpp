@@ -11,6 +11,7 @@ namespace wq::sync {
 namespace {
 
 constexpr std::size_t kMaxReasonBytes = 1024;
+constexpr std::string_view kNationalId = "cn";
 
 Error bad_certificate(const std::string& node_id, std::string_view why) {
   return make_error("sync.bad_certificate",
@@ -131,16 +132,16 @@ Result<crypto::SignedCertificate> issue_anchor_certificate(const crypto::NodeKey
                                                            std::int64_t not_before_ms,
                                                            std::int64_t not_after_ms,
                                                            std::uint64_t serial) {
-  crypto::Certificate cert;
-  cert.node_id = "cn";
-  cert.level = crypto::Level::national;
-  cert.region = "cn";
-  cert.sign_key = keys.sign.public_key;
-  cert.box_key = keys.box.public_key;
-  cert.not_before_ms = not_before_ms;
-  cert.not_after_ms = not_after_ms;
-  cert.serial = serial;
-  cert.issuer = "cn";
+  const crypto::Certificate cert{.version = kWireVersion,
+                                 .node_id = std::string(kNationalId),
+                                 .level = crypto::Level::national,
+                                 .region = std::string(kNationalId),
+                                 .sign_key = keys.sign.public_key,
+                                 .box_key = keys.box.public_key,
+                                 .not_before_ms = not_before_ms,
+                                 .not_after_ms = not_after_ms,
+                                 .serial = serial,
+                                 .issuer = std::string(kNationalId)};
   return issue_certificate(cert, keys.sign);
 }
 

@@ -100,12 +100,13 @@ std::string_view SignedEvent::kind() const {
   return kind_name(body);
 }
 
-Result<SignedEvent> author_event(const EventBody& body, const crypto::SigningKeyPair& key) {
+Result<SignedEvent> author_event(EventBody body, const crypto::SigningKeyPair& key) {
   if (Status ok = check_event(body, body.author()); !ok) return ok.error();
-  SignedEvent event{body, serialize(body), {}, {}};
-  if (event.body_bytes.size() > kMaxEventBodyBytes) {
+  crypto::Bytes bytes = serialize(body);
+  if (bytes.size() > kMaxEventBodyBytes) {
     return invalid("sync.too_large", body, "body exceeds " + std::to_string(kMaxEventBodyBytes));
   }
+  SignedEvent event{std::move(body), std::move(bytes), {}, {}};
   event.signature = crypto::sign(key, crypto::Domain::event, event.body_bytes);
   event.id = crypto::blake2b_256(event.body_bytes);
   return event;

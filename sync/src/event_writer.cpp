@@ -48,7 +48,7 @@ Result<SignedEvent> write(Store::Impl& store, const crypto::SigningKeyPair& key,
   if (ticket.last_seq > 0) body.set_prev_hash(ticket.head.data(), ticket.head.size());
   body.set_author(author);
   body.set_time_ms(now_ms);
-  auto event = author_event(body, key);
+  auto event = author_event(std::move(body), key);
   if (!event) return event.error();
   auto outcome = store.apply_in_transaction(*event, true);
   if (!outcome) return outcome.error();

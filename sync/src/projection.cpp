@@ -37,7 +37,8 @@ policies::TicketType next_type(const EventBody& body, policies::TicketType type)
 
 }  // namespace
 
-Status advance(Projection& projection, const SignedEvent& event, crypto::Level author_level) {
+Result<Projection> advance(const Projection& projection, const SignedEvent& event,
+                           crypto::Level author_level) {
   const Ticket& before = projection.ticket;
   const EventBody& body = event.body;
   const bool first = before.last_seq == 0;
@@ -52,7 +53,8 @@ Status advance(Projection& projection, const SignedEvent& event, crypto::Level a
   auto state = transition(type, state_before, body, author_level);
   if (!state) return state.error();
 
-  Ticket after = before;
+  Projection next = projection;
+  Ticket& after = next.ticket;
   if (first) {
     const auto& submitted = body.submitted();
     after.id = event.ticket_id();
@@ -65,9 +67,9 @@ Status advance(Projection& projection, const SignedEvent& event, crypto::Level a
     after.consent_mediation = submitted.consent_mediation();
     after.anonymous = submitted.anonymous();
   }
-  policies::ClockBook clocks = projection.clocks;
-  if (Status ok = feed_clocks(clocks, after.rule_version, {type, after.anonymous}, body); !ok) {
-    return ok;
+  if (Status ok = feed_clocks(next.clocks, after.rule_version, {type, after.anonymous}, body);
+      !ok) {
+    return ok.error();
   }
   after.type = next_type(body, type);
   after.state = std::move(*state);
@@ -76,11 +78,8 @@ Status advance(Projection& projection, const SignedEvent& event, crypto::Level a
   after.last_seq = event.seq();
   after.head = event.id;
   after.closed = is_terminal(after.type, after.state);
-  after.clocks = clocks.clocks();
-  after.next_due_ms = clocks.next_due_ms();
-  projection.ticket = std::move(after);
-  projection.clocks = std::move(clocks);
-  return {};
+  after.next_due_ms = next.clocks.next_due_ms();
+  return next;
 }
 
 Result<policies::ClockBook> replay_clocks(const Ticket& ticket,

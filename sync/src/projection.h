@@ -12,14 +12,15 @@
 namespace wq::sync {
 
 struct Projection {
-  Ticket ticket;  // last_seq == 0: no event yet
+  Ticket ticket;  // last_seq == 0: no event yet; ticket.clocks stays empty, `clocks` has them
   policies::ClockBook clocks;
 };
 
-// Advances `projection` by `event`, the next event of its ticket (seq and prev_hash already
-// checked), written by a node at `author_level`. On failure `projection` is unchanged.
-// Failure codes: sync.not_holder, sync.unknown_policy, policies.*.
-Status advance(Projection& projection, const SignedEvent& event, crypto::Level author_level);
+// The projection after `event`, the next event of its ticket (seq and prev_hash already checked),
+// written by a node at `author_level`. Failure codes: sync.not_holder, sync.unknown_policy,
+// policies.*.
+Result<Projection> advance(const Projection& projection, const SignedEvent& event,
+                           crypto::Level author_level);
 
 // Rebuilds only the clocks of a ticket from its stored events (the rest of the projection is
 // stored). `events` in seq order from 1.

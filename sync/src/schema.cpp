@@ -10,6 +10,8 @@ namespace wq::sync {
 namespace {
 
 // Append only: a released migration is never edited.
+// A ticket's row changes only when its projection does (state, holder, type, clocks); the head of
+// its chain (last seq, last event id, its time) is read from the events table.
 constexpr std::array<std::string_view, 1> kMigrations = {
     // 1: certificates, events, ticket projection with clocks, quarantine, ticket serials.
     R"sql(
@@ -45,15 +47,12 @@ CREATE TABLE tickets (
   jurisdiction_region TEXT NOT NULL,
   rule_version TEXT NOT NULL,
   received_at_ms INTEGER NOT NULL,
-  updated_ms INTEGER NOT NULL,
-  last_seq INTEGER NOT NULL,
-  head BLOB NOT NULL,
   next_due_ms INTEGER NOT NULL,
   closed INTEGER NOT NULL,
   consent_disclosure INTEGER NOT NULL,
   consent_mediation INTEGER NOT NULL,
   anonymous INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX tickets_by_state ON tickets (state, ticket_id);
 CREATE INDEX tickets_by_holder ON tickets (holder, ticket_id);
 CREATE INDEX tickets_by_due ON tickets (next_due_ms) WHERE next_due_ms > 0;
@@ -87,7 +86,7 @@ CREATE TABLE clocks (
   article TEXT NOT NULL,
   provisional INTEGER NOT NULL,
   PRIMARY KEY (ticket_id, position)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE quarantine (
   ticket_id TEXT NOT NULL,
@@ -106,7 +105,7 @@ CREATE TABLE ticket_serials (
   date INTEGER NOT NULL,
   last_serial INTEGER NOT NULL,
   PRIMARY KEY (intake_node, date)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 )sql",
 };
 

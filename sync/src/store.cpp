@@ -33,7 +33,8 @@ Result<WriterStatements> prepare_statements(sql::Db& db) {
   WriterStatements s;
   const std::pair<sql::Stmt*, std::string_view> all[] = {
       {&s.select_event_id, "SELECT event_id FROM events WHERE ticket_id = ?1 AND seq = ?2"},
-      {&s.upsert_ticket, rows::kUpsertTicket},
+      {&s.insert_ticket, rows::kInsertTicket},
+      {&s.update_ticket, rows::kUpdateTicket},
       {&s.insert_event,
        "INSERT INTO events (ticket_id, seq, event_id, kind, body, signature, signer, time_ms, "
        "applied_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
@@ -117,6 +118,7 @@ Result<Projection*> Store::Impl::projection(const std::string& ticket_id) {
   if (!stored) return stored.error();
   if (*stored) {
     loaded.ticket = std::move(**stored);
+    loaded.ticket.clocks.clear();
     auto events = rows::events(db, ticket_id, 1, kAllEvents);
     if (!events) return events.error();
     auto clocks = replay_clocks(loaded.ticket, *events);
@@ -131,12 +133,19 @@ Result<Projection*> Store::Impl::projection(const std::string& ticket_id) {
 
 Status Store::Impl::store_projection(const Projection& before, const Projection& after) {
   auto& s = statements;
-  rows::bind_ticket(s.upsert_ticket, after.ticket);
-  if (Status ok = s.upsert_ticket.run(); !ok) return ok;
-  if (same_clocks(before.ticket.clocks, after.ticket.clocks)) return {};
+  const Ticket& old = before.ticket;
+  const Ticket& now = after.ticket;
+  if (old.last_seq == 0) {
+    rows::bind_ticket(s.insert_ticket, now);
+    if (Status ok = s.insert_ticket.run(); !ok) return ok;
+  } else if (!rows::same_row(old, now)) {
+    rows::bind_ticket_update(s.update_ticket, now);
+    if (Status ok = s.update_ticket.run(); !ok) return ok;
+  }
+  if (same_clocks(before.clocks.clocks(), after.clocks.clocks())) return {};
   if (Status ok = s.delete_clocks.bind(1, after.ticket.id).run(); !ok) return ok;
   int position = 0;
-  for (const policies::Clock& clock : after.ticket.clocks) {
+  for (const policies::Clock& clock : after.clocks.clocks()) {
     rows::bind_clock(s.insert_clock, after.ticket.id, position++, clock);
     if (Status ok = s.insert_clock.run(); !ok) return ok;
   }
@@ -188,9 +197,9 @@ Result<ApplyOutcome> Store::Impl::apply_in_transaction(const SignedEvent& event,
     return ApplyOutcome::quarantined;
   }
 
-  Projection next = current;
-  if (Status ok = advance(next, event, (*cert)->cert.level); !ok) return ok.error();
-  if (Status ok = store_projection(current, next); !ok) return ok.error();
+  auto next = advance(current, event, (*cert)->cert.level);
+  if (!next) return next.error();
+  if (Status ok = store_projection(current, *next); !ok) return ok.error();
   auto& insert = statements.insert_event;
   insert.bind(1, event.ticket_id())
       .bind(2, rows::to_sql(event.seq()))
@@ -202,7 +211,7 @@ Result<ApplyOutcome> Store::Impl::apply_in_transaction(const SignedEvent& event,
       .bind(8, event.body.time_ms())
       .bind(9, now_ms());
   if (Status ok = insert.run(); !ok) return ok.error();
-  current = std::move(next);
+  current = std::move(*next);
   return ApplyOutcome::applied;
 }
 

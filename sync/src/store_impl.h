@@ -26,7 +26,8 @@ struct StoreReader::Impl {
 // Statements the writer runs for every event, prepared once.
 struct WriterStatements {
   sql::Stmt select_event_id;  // (ticket, seq) -> event_id
-  sql::Stmt upsert_ticket;
+  sql::Stmt insert_ticket;
+  sql::Stmt update_ticket;
   sql::Stmt insert_event;
   sql::Stmt delete_clocks;
   sql::Stmt insert_clock;

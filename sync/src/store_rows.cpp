@@ -9,10 +9,13 @@
 namespace wq::sync::rows {
 namespace {
 
-constexpr std::string_view kTicketColumns =
-    "ticket_id, type, state, holder, intake_node, channel, jurisdiction_region, rule_version, "
-    "received_at_ms, updated_ms, last_seq, head, next_due_ms, closed, consent_disclosure, "
-    "consent_mediation, anonymous";
+// The ticket's row joined with the last event of its chain.
+constexpr std::string_view kSelectTicket =
+    "SELECT t.ticket_id, t.type, t.state, t.holder, t.intake_node, t.channel, "
+    "t.jurisdiction_region, t.rule_version, t.received_at_ms, e.time_ms, e.seq, e.event_id, "
+    "t.next_due_ms, t.closed, t.consent_disclosure, t.consent_mediation, t.anonymous "
+    "FROM tickets t JOIN events e ON e.ticket_id = t.ticket_id AND e.seq = "
+    "(SELECT max(seq) FROM events WHERE ticket_id = t.ticket_id) WHERE t.ticket_id = ?1";
 
 Error corrupt(std::string what, const Error& cause) {
   return make_error("sync.corrupt", what + ": " + cause.message);
@@ -122,13 +125,11 @@ Status scan_query(sql::Db& db, std::string_view query, RecordType type,
 
 }  // namespace
 
-const std::string_view kUpsertTicket =
+const std::string_view kInsertTicket =
     "INSERT INTO tickets (ticket_id, type, state, holder, intake_node, channel, "
-    "jurisdiction_region, rule_version, received_at_ms, updated_ms, last_seq, head, next_due_ms, "
-    "closed, consent_disclosure, consent_mediation, anonymous) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
-    "ON CONFLICT (ticket_id) DO UPDATE SET type = ?2, state = ?3, holder = ?4, updated_ms = ?10, "
-    "last_seq = ?11, head = ?12, next_due_ms = ?13, closed = ?14";
+    "jurisdiction_region, rule_version, received_at_ms, next_due_ms, closed, consent_disclosure, "
+    "consent_mediation, anonymous) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 void bind_ticket(sql::Stmt& stmt, const Ticket& ticket) {
   stmt.bind(1, ticket.id)
@@ -140,14 +141,29 @@ void bind_ticket(sql::Stmt& stmt, const Ticket& ticket) {
       .bind(7, ticket.jurisdiction_region)
       .bind(8, ticket.rule_version)
       .bind(9, ticket.received_at_ms)
-      .bind(10, ticket.updated_ms)
-      .bind(11, to_sql(ticket.last_seq))
-      .bind(12, crypto::ByteView(ticket.head))
-      .bind(13, ticket.next_due_ms)
-      .bind(14, std::int64_t{ticket.closed})
-      .bind(15, std::int64_t{ticket.consent_disclosure})
-      .bind(16, std::int64_t{ticket.consent_mediation})
-      .bind(17, std::int64_t{ticket.anonymous});
+      .bind(10, ticket.next_due_ms)
+      .bind(11, std::int64_t{ticket.closed})
+      .bind(12, std::int64_t{ticket.consent_disclosure})
+      .bind(13, std::int64_t{ticket.consent_mediation})
+      .bind(14, std::int64_t{ticket.anonymous});
+}
+
+const std::string_view kUpdateTicket =
+    "UPDATE tickets SET type = ?2, state = ?3, holder = ?4, next_due_ms = ?5, closed = ?6 "
+    "WHERE ticket_id = ?1";
+
+void bind_ticket_update(sql::Stmt& stmt, const Ticket& ticket) {
+  stmt.bind(1, ticket.id)
+      .bind(2, policies::type_name(ticket.type))
+      .bind(3, ticket.state)
+      .bind(4, ticket.holder)
+      .bind(5, ticket.next_due_ms)
+      .bind(6, std::int64_t{ticket.closed});
+}
+
+bool same_row(const Ticket& a, const Ticket& b) {
+  return a.type == b.type && a.state == b.state && a.holder == b.holder &&
+         a.next_due_ms == b.next_due_ms && a.closed == b.closed;
 }
 
 const std::string_view kInsertClock =
@@ -175,8 +191,7 @@ void bind_clock(sql::Stmt& stmt, std::string_view ticket_id, int position,
 }
 
 Result<std::optional<Ticket>> ticket(sql::Db& db, std::string_view ticket_id) {
-  auto stmt =
-      db.prepare("SELECT " + std::string(kTicketColumns) + " FROM tickets WHERE ticket_id = ?1");
+  auto stmt = db.prepare(kSelectTicket);
   if (!stmt) return stmt.error();
   stmt->bind(1, ticket_id);
   auto row = stmt->step();

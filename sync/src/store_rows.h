@@ -32,9 +32,14 @@ Status scan(sql::Db& db, RecordType type, const std::function<Status(const Recor
 // Every record in export order: certificates, revocations, events.
 Status scan(sql::Db& db, const std::function<Status(const Record&)>& visit);
 
-// The SQL that binds a Ticket's columns in upsert order (see bind_ticket).
-extern const std::string_view kUpsertTicket;
+// A new ticket's row, and the update of the columns an event can change. The chain's head (last
+// seq, id, time) is not in the row: it is read from the events table.
+extern const std::string_view kInsertTicket;
 void bind_ticket(sql::Stmt& stmt, const Ticket& ticket);
+extern const std::string_view kUpdateTicket;
+void bind_ticket_update(sql::Stmt& stmt, const Ticket& ticket);
+// True when the ticket's row would not change from `a` to `b`.
+bool same_row(const Ticket& a, const Ticket& b);
 
 extern const std::string_view kInsertClock;
 void bind_clock(sql::Stmt& stmt, std::string_view ticket_id, int position,

@@ -4,16 +4,21 @@
 //       pragmas (WAL, synchronous=FULL) and the same batch size;
 //   (c) events per second that EventWriter authors, signs, chains, checks against the lifecycle,
 //       projects and commits, in batches of the same size.
-// Prints a table and the ratio of (c) to the lower of (a) and (b).
+// The three run in alternating rounds and each reports its best round, so that load from other
+// processes on the machine skews none of them against the others. Prints a table and the ratio of
+// (c) to the lower of (a) and (b).
 //
-// Usage: weiquan_store_bench [events] [batch]      (defaults 20000 and 500)
+// Usage: weiquan_store_bench [events] [batch] [rounds]      (defaults 20000, 500 and 20)
 #include <sqlite3.h>
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,8 +53,12 @@ void must(const Status& status, const std::string& what) {
   if (!status) fail(what, status.error());
 }
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
+// Operations per second of `run(count)`.
+template <class F>
+double rate(std::size_t count, F&& run) {
+  const auto start = Clock::now();
+  run(count);
+  return static_cast<double>(count) / std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 struct TempDir {
@@ -83,187 +92,235 @@ weiquan::v1::EventBody system_draft() {
   return body;
 }
 
-// (a) Ed25519 signatures per second over `body`.
-double sign_rate(const crypto::SigningKeyPair& key, const crypto::Bytes& body, std::size_t n) {
-  crypto::Bytes scratch = body;
-  const auto start = Clock::now();
-  std::uint8_t sink = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    scratch[i % scratch.size()] ^= 1;
-    sink ^= crypto::sign(key, crypto::Domain::event, scratch)[0];
-  }
-  const double elapsed = seconds_since(start);
-  if (sink == 0xff) std::puts("");
-  return static_cast<double>(n) / elapsed;
-}
+// (a) Ed25519 signatures over bodies of one size.
+class Signer {
+ public:
+  Signer(const crypto::SigningKeyPair& key, std::size_t body_bytes)
+      : key_(key), body_(body_bytes, 0x5a) {}
 
-void exec(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    std::fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(db));
-    std::exit(1);
-  }
-}
-
-// (b) Event-log rows committed per second, `batch` rows per transaction.
-double sqlite_rate(const std::filesystem::path& path, const crypto::Bytes& body, std::size_t n,
-                   std::size_t batch) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) std::exit(1);
-  exec(db, "PRAGMA journal_mode = WAL");
-  exec(db, "PRAGMA synchronous = FULL");
-  exec(db,
-       "CREATE TABLE events (ticket_id TEXT NOT NULL, seq INTEGER NOT NULL, event_id BLOB NOT "
-       "NULL, kind TEXT NOT NULL, body BLOB NOT NULL, signature BLOB NOT NULL, signer TEXT NOT "
-       "NULL, time_ms INTEGER NOT NULL, applied_at_ms INTEGER NOT NULL, PRIMARY KEY (ticket_id, "
-       "seq)) STRICT");
-  sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1,
-                     &insert, nullptr);
-  const crypto::Signature signature{};
-  std::vector<std::string> tickets;
-  for (std::size_t t = 0; t < kTickets; ++t) {
-    char id[32];
-    std::snprintf(id, sizeof id, "440305-20250303-%06zu", t + 1);
-    tickets.emplace_back(id);
-  }
-  const auto start = Clock::now();
-  for (std::size_t i = 0; i < n;) {
-    exec(db, "BEGIN IMMEDIATE");
-    for (std::size_t j = 0; j < batch && i < n; ++j, ++i) {
-      const crypto::Hash id = crypto::blake2b_256(body);
-      sqlite3_bind_text(insert, 1, tickets[i % kTickets].c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64(insert, 2, static_cast<std::int64_t>(i / kTickets + 1));
-      sqlite3_bind_blob(insert, 3, id.data(), id.size(), SQLITE_TRANSIENT);
-      sqlite3_bind_text(insert, 4, "message", -1, SQLITE_STATIC);
-      sqlite3_bind_blob(insert, 5, body.data(), static_cast<int>(body.size()), SQLITE_TRANSIENT);
-      sqlite3_bind_blob(insert, 6, signature.data(), signature.size(), SQLITE_TRANSIENT);
-      sqlite3_bind_text(insert, 7, "440305", -1, SQLITE_STATIC);
-      sqlite3_bind_int64(insert, 8, kT0);
-      sqlite3_bind_int64(insert, 9, kT0);
-      if (sqlite3_step(insert) != SQLITE_DONE) std::exit(1);
-      sqlite3_reset(insert);
+  void run(std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+      body_[i % body_.size()] ^= 1;
+      sink_ ^= crypto::sign(key_, crypto::Domain::event, body_)[0];
     }
-    exec(db, "COMMIT");
   }
-  const double elapsed = seconds_since(start);
-  sqlite3_finalize(insert);
-  sqlite3_close(db);
-  return static_cast<double>(n) / elapsed;
-}
 
-struct StoreFigures {
-  double submit_rate = 0;  // tickets opened per second (event + receipt)
-  double append_rate = 0;  // events per second
-  std::size_t body_bytes = 0;
+ private:
+  const crypto::SigningKeyPair& key_;
+  crypto::Bytes body_;
+  std::uint8_t sink_ = 0;
 };
 
-// (c) The real path: EventWriter into a Store.
-StoreFigures store_rate(const std::filesystem::path& path, const crypto::NodeKeys& national,
-                        const crypto::NodeKeys& county, std::size_t n, std::size_t batch) {
-  sync::StoreOptions options;
-  options.path = path;
-  options.anchor_key = national.sign.public_key;
-  auto store = must(sync::Store::open(options), "open store");
-  must(store.add_certificate(
-           must(sync::issue_anchor_certificate(national, kValidFrom, kValidUntil, 1), "anchor")),
-       "add anchor");
-  crypto::Certificate cert;
-  cert.node_id = "440305";
-  cert.level = crypto::Level::county;
-  cert.region = "440305";
-  cert.sign_key = county.sign.public_key;
-  cert.box_key = county.box.public_key;
-  cert.not_before_ms = kValidFrom;
-  cert.not_after_ms = kValidUntil;
-  cert.serial = 1;
-  cert.issuer = "cn";
-  must(store.add_certificate(must(sync::issue_certificate(cert, national.sign), "issue")),
-       "add county");
-  auto writer = must(sync::EventWriter::create(store, county.sign, "440305", kT0), "writer");
-
-  // Tickets filed at the county, routed to itself and received: messages may follow.
-  std::vector<weiquan::v1::EventBody> complaints(kTickets);
-  for (auto& body : complaints) {
-    body.mutable_actor()->set_role(weiquan::v1::ROLE_CONSUMER);
-    body.mutable_actor()->set_id("consumer");
-    auto& submitted = *body.mutable_submitted();
-    submitted.set_type(weiquan::v1::TICKET_TYPE_COMPLAINT);
-    submitted.set_channel(weiquan::v1::CHANNEL_WEB);
-    submitted.set_jurisdiction_region("440305");
-    submitted.set_description("空调安装后不制冷，商家拒绝退货。");
-  }
-  StoreFigures figures;
-  auto start = Clock::now();
-  std::vector<std::string> tickets;
-  for (std::size_t i = 0; i < kTickets; i += batch) {
-    const std::size_t count = std::min(batch, kTickets - i);
-    auto submitted =
-        must(writer.submit_batch(std::span(complaints).subspan(i, count), "440305", kT0 + 60'000),
-             "submit");
-    for (auto& one : submitted)
-      tickets.push_back(must(std::move(one), "submission").event.ticket_id());
-  }
-  figures.submit_rate = static_cast<double>(kTickets) / seconds_since(start);
-  std::vector<sync::Draft> setup;
-  for (const auto& ticket : tickets) {
-    auto routed = system_draft();
-    routed.mutable_routed()->set_to_node("440305");
-    setup.push_back({ticket, routed});
-  }
-  for (const auto& ticket : tickets) {
-    auto received = system_draft();
-    received.mutable_received();
-    setup.push_back({ticket, received});
-  }
-  for (auto& result : must(writer.append_batch(setup, kT0 + 120'000), "route")) {
-    must(std::move(result), "route one");
-  }
-
-  std::vector<sync::Draft> drafts;
-  for (std::size_t i = 0; i < n; ++i) drafts.push_back({tickets[i % kTickets], message_draft(i)});
-  start = Clock::now();
-  for (std::size_t i = 0; i < n; i += batch) {
-    const std::size_t count = std::min(batch, n - i);
-    auto results = must(writer.append_batch(std::span(drafts).subspan(i, count),
-                                            kT0 + 180'000 + static_cast<std::int64_t>(i)),
-                        "append");
-    for (auto& result : results) {
-      auto event = must(std::move(result), "append one");
-      figures.body_bytes = event.body_bytes.size();
+// (b) Rows shaped like the event log into a plain SQLite table, `batch` per transaction.
+class PlainInserts {
+ public:
+  PlainInserts(const std::filesystem::path& path, std::size_t body_bytes, std::size_t batch)
+      : body_(body_bytes, 0x5a), batch_(batch) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) std::exit(1);
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = FULL");
+    exec(
+        "CREATE TABLE events (ticket_id TEXT NOT NULL, seq INTEGER NOT NULL, event_id BLOB NOT "
+        "NULL, kind TEXT NOT NULL, body BLOB NOT NULL, signature BLOB NOT NULL, signer TEXT NOT "
+        "NULL, time_ms INTEGER NOT NULL, applied_at_ms INTEGER NOT NULL, PRIMARY KEY "
+        "(ticket_id, seq)) STRICT");
+    sqlite3_prepare_v2(db_, "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1,
+                       &insert_, nullptr);
+    for (std::size_t t = 0; t < kTickets; ++t) {
+      char id[32];
+      std::snprintf(id, sizeof id, "440305-20250303-%06zu", t + 1);
+      tickets_.emplace_back(id);
     }
   }
-  figures.append_rate = static_cast<double>(n) / seconds_since(start);
-  return figures;
-}
+  ~PlainInserts() {
+    sqlite3_finalize(insert_);
+    sqlite3_close(db_);
+  }
+
+  void run(std::size_t count) {
+    const crypto::Signature signature{};
+    for (std::size_t done = 0; done < count;) {
+      exec("BEGIN IMMEDIATE");
+      for (std::size_t j = 0; j < batch_ && done < count; ++j, ++done, ++next_) {
+        body_[next_ % body_.size()] ^= 1;
+        const crypto::Hash id = crypto::blake2b_256(body_);
+        sqlite3_bind_text(insert_, 1, tickets_[next_ % kTickets].c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(insert_, 2, static_cast<std::int64_t>(next_ / kTickets + 1));
+        sqlite3_bind_blob(insert_, 3, id.data(), id.size(), SQLITE_TRANSIENT);
+        sqlite3_bind_text(insert_, 4, "message", -1, SQLITE_STATIC);
+        sqlite3_bind_blob(insert_, 5, body_.data(), static_cast<int>(body_.size()),
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_blob(insert_, 6, signature.data(), signature.size(), SQLITE_TRANSIENT);
+        sqlite3_bind_text(insert_, 7, "440305", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(insert_, 8, kT0);
+        sqlite3_bind_int64(insert_, 9, kT0);
+        if (sqlite3_step(insert_) != SQLITE_DONE) std::exit(1);
+        sqlite3_reset(insert_);
+      }
+      exec("COMMIT");
+    }
+  }
+
+ private:
+  void exec(const char* sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      std::fprintf(stderr, "sqlite: %s\n", sqlite3_errmsg(db_));
+      std::exit(1);
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  crypto::Bytes body_;
+  std::size_t batch_;
+  std::size_t next_ = 0;
+  std::vector<std::string> tickets_;
+};
+
+// (c) The real path: EventWriter into a Store, messages on tickets the county holds.
+class StoreAppends {
+ public:
+  StoreAppends(const std::filesystem::path& path, const crypto::NodeKeys& national,
+               const crypto::NodeKeys& county, std::size_t batch)
+      : store_(open(path, national)), batch_(batch) {
+    must(store_.add_certificate(
+             must(sync::issue_anchor_certificate(national, kValidFrom, kValidUntil, 1), "anchor")),
+         "add anchor");
+    crypto::Certificate cert;
+    cert.node_id = "440305";
+    cert.level = crypto::Level::county;
+    cert.region = "440305";
+    cert.sign_key = county.sign.public_key;
+    cert.box_key = county.box.public_key;
+    cert.not_before_ms = kValidFrom;
+    cert.not_after_ms = kValidUntil;
+    cert.serial = 1;
+    cert.issuer = "cn";
+    must(store_.add_certificate(must(sync::issue_certificate(cert, national.sign), "issue")),
+         "add county");
+    writer_.emplace(must(sync::EventWriter::create(store_, county.sign, "440305", kT0), "writer"));
+  }
+
+  // Files kTickets complaints at the county (event and signed receipt each), `batch` per
+  // transaction, then routes them to the county itself and receives them, so messages may follow.
+  void open_tickets(std::size_t count) {
+    std::vector<weiquan::v1::EventBody> complaints(count);
+    for (auto& body : complaints) {
+      body.mutable_actor()->set_role(weiquan::v1::ROLE_CONSUMER);
+      body.mutable_actor()->set_id("consumer");
+      auto& submitted = *body.mutable_submitted();
+      submitted.set_type(weiquan::v1::TICKET_TYPE_COMPLAINT);
+      submitted.set_channel(weiquan::v1::CHANNEL_WEB);
+      submitted.set_jurisdiction_region("440305");
+      submitted.set_description("空调安装后不制冷，商家拒绝退货。");
+    }
+    for (std::size_t i = 0; i < count; i += batch_) {
+      const auto part = std::span(complaints).subspan(i, std::min(batch_, count - i));
+      for (auto& one : must(writer_->submit_batch(part, "440305", kT0 + 60'000), "submit")) {
+        tickets_.push_back(must(std::move(one), "submission").event.ticket_id());
+      }
+    }
+  }
+
+  void route_tickets() {
+    std::vector<sync::Draft> drafts;
+    for (const auto& ticket : tickets_) {
+      auto routed = system_draft();
+      routed.mutable_routed()->set_to_node("440305");
+      drafts.push_back({ticket, routed});
+    }
+    for (const auto& ticket : tickets_) {
+      auto received = system_draft();
+      received.mutable_received();
+      drafts.push_back({ticket, received});
+    }
+    for (auto& result : must(writer_->append_batch(drafts, kT0 + 120'000), "route")) {
+      must(std::move(result), "route one");
+    }
+  }
+
+  // Builds the drafts of the next `count` messages, round robin over the tickets (the input of
+  // the path measured, so not part of it).
+  void prepare(std::size_t count) {
+    drafts_.clear();
+    for (std::size_t i = 0; i < count; ++i, ++next_) {
+      drafts_.push_back({tickets_[next_ % tickets_.size()], message_draft(next_)});
+    }
+  }
+
+  // Appends the prepared messages, `batch` per transaction.
+  void run(std::size_t count) {
+    assert(count == drafts_.size());
+    for (std::size_t i = 0; i < count; i += batch_) {
+      const auto part = std::span(drafts_).subspan(i, std::min(batch_, count - i));
+      const std::int64_t now = kT0 + 180'000 + static_cast<std::int64_t>(next_ + i);
+      for (auto& result : must(writer_->append_batch(part, now), "append")) {
+        body_bytes_ = must(std::move(result), "append one").body_bytes.size();
+      }
+    }
+  }
+
+  std::size_t body_bytes() const { return body_bytes_; }
+
+ private:
+  static sync::Store open(const std::filesystem::path& path, const crypto::NodeKeys& national) {
+    sync::StoreOptions options;
+    options.path = path;
+    options.anchor_key = national.sign.public_key;
+    return must(sync::Store::open(options), "open store");
+  }
+
+  sync::Store store_;
+  std::optional<sync::EventWriter> writer_;
+  std::size_t batch_;
+  std::vector<std::string> tickets_;
+  std::vector<sync::Draft> drafts_;
+  std::size_t next_ = 0;
+  std::size_t body_bytes_ = 0;
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::size_t events = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 20'000;
   const std::size_t batch = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 500;
-  if (events == 0 || batch == 0 || events > 10'000'000) {
-    std::fprintf(stderr, "usage: weiquan_store_bench [events 1..10000000] [batch >= 1]\n");
+  const std::size_t rounds = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 20;
+  if (events == 0 || events > 10'000'000 || batch == 0 || rounds == 0 || rounds > events) {
+    std::fprintf(stderr, "usage: weiquan_store_bench [events] [batch] [rounds]\n");
     return 2;
   }
   TempDir dir;
   const auto national = crypto::NodeKeys::generate();
   const auto county = crypto::NodeKeys::generate();
 
-  const StoreFigures store = store_rate(dir.path / "store.db", national, county, events, batch);
-  const crypto::Bytes body(store.body_bytes, 0x5a);
-  const double sign = sign_rate(county.sign, body, events);
-  const double insert = sqlite_rate(dir.path / "plain.db", body, events, batch);
+  StoreAppends store(dir.path / "store.db", national, county, batch);
+  const double open_rate = rate(kTickets, [&](std::size_t n) { store.open_tickets(n); });
+  store.route_tickets();
+  store.prepare(batch);
+  store.run(batch);  // one batch to learn the body size
+  Signer signer(county.sign, store.body_bytes());
+  PlainInserts plain(dir.path / "plain.db", store.body_bytes(), batch);
+
+  double sign = 0;
+  double insert = 0;
+  double append = 0;
+  const std::size_t per_round = events / rounds;
+  for (std::size_t round = 0; round < rounds; ++round) {
+    sign = std::max(sign, rate(per_round, [&](std::size_t n) { signer.run(n); }));
+    insert = std::max(insert, rate(per_round, [&](std::size_t n) { plain.run(n); }));
+    store.prepare(per_round);
+    append = std::max(append, rate(per_round, [&](std::size_t n) { store.run(n); }));
+  }
   const double limit = std::min(sign, insert);
 
-  std::printf("event store benchmark: %zu events, %zu per transaction, %zu-byte bodies\n", events,
-              batch, store.body_bytes);
-  std::printf("%-48s %12s\n", "measure", "per second");
-  std::printf("%-48s %12.0f\n", "(a) Ed25519 signatures", sign);
-  std::printf("%-48s %12.0f\n", "(b) SQLite event-row inserts (WAL, sync FULL)", insert);
-  std::printf("%-48s %12.0f\n", "(c) events signed, chained, checked, committed",
-              store.append_rate);
-  std::printf("%-48s %12.0f\n", "    tickets opened (event + signed receipt)", store.submit_rate);
-  std::printf("ratio (c)/(a) = %.2f, (c)/(b) = %.2f, (c)/min = %.2f (target >= 0.50)\n",
-              store.append_rate / sign, store.append_rate / insert, store.append_rate / limit);
+  std::printf("event store: %zu events in %zu rounds, %zu per transaction, %zu-byte bodies\n",
+              per_round * rounds, rounds, batch, store.body_bytes());
+  std::printf("%-52s %10s\n", "measure (best round)", "per second");
+  std::printf("%-52s %10.0f\n", "(a) Ed25519 signatures", sign);
+  std::printf("%-52s %10.0f\n", "(b) SQLite event-row inserts (WAL, synchronous=FULL)", insert);
+  std::printf("%-52s %10.0f\n", "(c) events signed, chained, checked and committed", append);
+  std::printf("%-52s %10.0f\n", "    tickets opened (event and signed receipt)", open_rate);
+  std::printf("ratios: (c)/(a) = %.2f, (c)/(b) = %.2f, (c)/min((a),(b)) = %.2f (aim >= 0.50)\n",
+              append / sign, append / insert, append / limit);
   return 0;
 }

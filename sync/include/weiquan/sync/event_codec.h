@@ -51,8 +51,7 @@ struct SignedEvent {
 std::string_view kind_name(const weiquan::v1::EventBody& body);
 
 // Serializes `body` once, validates it exactly as decode_event would and signs it with `key`.
-Result<SignedEvent> author_event(const weiquan::v1::EventBody& body,
-                                 const crypto::SigningKeyPair& key);
+Result<SignedEvent> author_event(weiquan::v1::EventBody body, const crypto::SigningKeyPair& key);
 
 Result<SignedEvent> decode_event(const weiquan::v1::Signed& wire);
 Result<SignedEvent> decode_event(crypto::ByteView body, crypto::ByteView signature,
