@@ -66,9 +66,11 @@ Result<Projection> advance(const Projection& projection, const SignedEvent& even
     after.consent_disclosure = submitted.consent_disclosure();
     after.consent_mediation = submitted.consent_mediation();
     after.anonymous = submitted.anonymous();
+    auto policy = find_policy(after.rule_version);
+    if (!policy) return policy.error();
+    next.policy = *policy;
   }
-  if (Status ok = feed_clocks(next.clocks, after.rule_version, {type, after.anonymous}, body);
-      !ok) {
+  if (Status ok = feed_clocks(next.clocks, *next.policy, {type, after.anonymous}, body); !ok) {
     return ok.error();
   }
   after.type = next_type(body, type);
@@ -83,13 +85,13 @@ Result<Projection> advance(const Projection& projection, const SignedEvent& even
 }
 
 Result<policies::ClockBook> replay_clocks(const Ticket& ticket,
+                                          const policies::PolicyDocument& policy,
                                           std::span<const SignedEvent> events) {
   policies::ClockBook clocks;
   policies::TicketType type = policies::TicketType::complaint;
   for (const SignedEvent& event : events) {
     if (event.body.has_submitted()) type = next_type(event.body, type);
-    if (Status ok = feed_clocks(clocks, ticket.rule_version, {type, ticket.anonymous}, event.body);
-        !ok) {
+    if (Status ok = feed_clocks(clocks, policy, {type, ticket.anonymous}, event.body); !ok) {
       return ok.error();
     }
     type = next_type(event.body, type);

@@ -14,6 +14,7 @@ namespace wq::sync {
 struct Projection {
   Ticket ticket;  // last_seq == 0: no event yet; ticket.clocks stays empty, `clocks` has them
   policies::ClockBook clocks;
+  const policies::PolicyDocument* policy = nullptr;  // named by ticket.rule_version
 };
 
 // The projection after `event`, the next event of its ticket (seq and prev_hash already checked),
@@ -23,8 +24,9 @@ Result<Projection> advance(const Projection& projection, const SignedEvent& even
                            crypto::Level author_level);
 
 // Rebuilds only the clocks of a ticket from its stored events (the rest of the projection is
-// stored). `events` in seq order from 1.
+// stored), under the ticket's policy document. `events` in seq order from 1.
 Result<policies::ClockBook> replay_clocks(const Ticket& ticket,
+                                          const policies::PolicyDocument& policy,
                                           std::span<const SignedEvent> events);
 
 }  // namespace wq::sync

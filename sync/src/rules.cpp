@@ -71,14 +71,18 @@ bool is_terminal(policies::TicketType type, std::string_view state) {
   return policies::Lifecycle::builtin().is_terminal(type, state);
 }
 
-Status feed_clocks(policies::ClockBook& clocks, std::string_view rule_version,
-                   const policies::TicketFacts& ticket, const EventBody& body) {
+Result<const policies::PolicyDocument*> find_policy(std::string_view rule_version) {
   auto policy = policies::PolicySet::builtin().find(rule_version);
   if (!policy) {
-    return make_error("sync.unknown_policy", "ticket " + body.ticket_id() + " names policy \"" +
+    return make_error("sync.unknown_policy", "policy document \"" +
                                                  std::string(rule_version.substr(0, 64)) +
-                                                 "\", which this node does not have");
+                                                 "\" is unknown to this node");
   }
+  return *policy;
+}
+
+Status feed_clocks(policies::ClockBook& clocks, const policies::PolicyDocument& policy,
+                   const policies::TicketFacts& ticket, const EventBody& body) {
   policies::ClockEvent event;
   event.kind = kind_name(body);
   event.time_ms = body.has_submitted() ? body.submitted().received_at_ms() : body.time_ms();
@@ -88,7 +92,7 @@ Status feed_clocks(policies::ClockBook& clocks, std::string_view rule_version,
     event.approved = body.extension_decided().approved();
     event.days = body.extension_decided().days();
   }
-  return clocks.apply(**policy, policies::Calendar::builtin(), ticket, event);
+  return clocks.apply(policy, policies::Calendar::builtin(), ticket, event);
 }
 
 Result<std::string> rule_version_in_force(std::int64_t received_at_ms, std::string_view region) {

@@ -22,9 +22,12 @@ Result<std::string> transition(policies::TicketType type, std::string_view state
 
 bool is_terminal(policies::TicketType type, std::string_view state);
 
-// Feeds `body` into the ticket's clocks under the policy document `rule_version` names.
-// sync.unknown_policy when no such document exists; policies.* codes from the clock rules.
-Status feed_clocks(policies::ClockBook& clocks, std::string_view rule_version,
+// The policy document a ticket's rule version names; sync.unknown_policy when this node has none.
+// The document lives as long as the process.
+Result<const policies::PolicyDocument*> find_policy(std::string_view rule_version);
+
+// Feeds `body` into the ticket's clocks under `policy`; policies.* codes from the clock rules.
+Status feed_clocks(policies::ClockBook& clocks, const policies::PolicyDocument& policy,
                    const policies::TicketFacts& ticket, const weiquan::v1::EventBody& body);
 
 // The "<id>@<version>" of the policy document governing a ticket received at `received_at_ms` in

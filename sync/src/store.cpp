@@ -2,6 +2,7 @@
 #include <string>
 #include <tuple>
 
+#include "rules.h"
 #include "schema.h"
 #include "store_impl.h"
 #include "store_rows.h"
@@ -33,6 +34,7 @@ Result<WriterStatements> prepare_statements(sql::Db& db) {
   WriterStatements s;
   const std::pair<sql::Stmt*, std::string_view> all[] = {
       {&s.select_event_id, "SELECT event_id FROM events WHERE ticket_id = ?1 AND seq = ?2"},
+      {&s.ticket_exists, "SELECT 1 FROM tickets WHERE ticket_id = ?1"},
       {&s.insert_ticket, rows::kInsertTicket},
       {&s.update_ticket, rows::kUpdateTicket},
       {&s.insert_event,
@@ -114,14 +116,20 @@ std::int64_t Store::Impl::now_ms() const {
 Result<Projection*> Store::Impl::projection(const std::string& ticket_id) {
   if (auto it = cache.find(ticket_id); it != cache.end()) return &it->second;
   Projection loaded;
-  auto stored = rows::ticket(db, ticket_id);
+  auto exists = statements.ticket_exists.bind(1, ticket_id).step();
+  statements.ticket_exists.reset();
+  if (!exists) return exists.error();
+  auto stored = *exists ? rows::ticket(db, ticket_id) : std::optional<Ticket>();
   if (!stored) return stored.error();
   if (*stored) {
     loaded.ticket = std::move(**stored);
     loaded.ticket.clocks.clear();
     auto events = rows::events(db, ticket_id, 1, kAllEvents);
     if (!events) return events.error();
-    auto clocks = replay_clocks(loaded.ticket, *events);
+    auto policy = find_policy(loaded.ticket.rule_version);
+    if (!policy) return policy.error();
+    loaded.policy = *policy;
+    auto clocks = replay_clocks(loaded.ticket, **policy, *events);
     if (!clocks) return clocks.error();
     loaded.clocks = std::move(*clocks);
   } else {

@@ -26,6 +26,7 @@ struct StoreReader::Impl {
 // Statements the writer runs for every event, prepared once.
 struct WriterStatements {
   sql::Stmt select_event_id;  // (ticket, seq) -> event_id
+  sql::Stmt ticket_exists;
   sql::Stmt insert_ticket;
   sql::Stmt update_ticket;
   sql::Stmt insert_event;
