@@ -40,7 +40,7 @@ void drain(int out_fd, int err_fd, std::string& out, std::string& err) {
 
 }  // namespace
 
-ProcessResult run_weiquan(const std::vector<std::string>& args) {
+ProcessResult run_process(const std::string& program, const std::vector<std::string>& args) {
   int out_pipe[2];
   int err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -51,18 +51,22 @@ ProcessResult run_weiquan(const std::vector<std::string>& args) {
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
 
-  std::vector<std::string> argv_strings{WEIQUAN_BINARY};
+  std::vector<std::string> argv_strings{program};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& s : argv_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
 
   pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, WEIQUAN_BINARY, &actions, nullptr, argv.data(), environ);
+  const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
-  if (spawned != 0) throw std::runtime_error("cannot start " WEIQUAN_BINARY);
+  if (spawned != 0) {
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    throw std::runtime_error("cannot start " + program);
+  }
 
   ProcessResult result;
   drain(out_pipe[0], err_pipe[0], result.out, result.err);
@@ -70,6 +74,10 @@ ProcessResult run_weiquan(const std::vector<std::string>& args) {
   ::waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+ProcessResult run_weiquan(const std::vector<std::string>& args) {
+  return run_process(WEIQUAN_BINARY, args);
 }
 
 TempDir::TempDir() {

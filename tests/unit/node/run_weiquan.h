@@ -1,4 +1,5 @@
-// Runs the real `weiquan` binary of this build as a child process and captures its output.
+// Runs programs, among them the real `weiquan` binary of this build, as child processes and
+// captures their output.
 #pragma once
 
 #include <filesystem>
@@ -13,6 +14,10 @@ struct ProcessResult {
   std::string err;
 };
 
+// Runs `program` (a path; PATH is not searched) with `args` and waits for it to exit.
+ProcessResult run_process(const std::string& program, const std::vector<std::string>& args);
+
+// run_process of this build's `weiquan` binary.
 ProcessResult run_weiquan(const std::vector<std::string>& args);
 
 // A fresh directory under the system temp dir, removed when the object goes out of scope.

@@ -3,86 +3,22 @@
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
-#include <chrono>
 
+#include "node_fixture.h"
 #include "run_weiquan.h"
-#include "weiquan/crypto/key_file.h"
-#include "weiquan/node/node_dir.h"
-#include "weiquan/sync/event_writer.h"
 
+using wq::testing::require_ok;
 using wq::testing::run_weiquan;
 using wq::testing::TempDir;
 
 namespace {
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-void require_ok(const wq::testing::ProcessResult& r) {
-  INFO("stdout: " << r.out << "\nstderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
-weiquan::v1::EventBody by(weiquan::v1::Role role, const char* id) {
-  weiquan::v1::EventBody body;
-  body.mutable_actor()->set_role(role);
-  body.mutable_actor()->set_id(id);
-  return body;
-}
-
 // A county node that took a complaint in by hotline and accepted it: one ticket, four events.
 std::string county_with_a_ticket(const TempDir& tmp) {
-  require_ok(run_weiquan({"init", "--dir", tmp / "cn", "--level", "national", "--region", "cn"}));
-  require_ok(run_weiquan({"init", "--dir", tmp / "44", "--level", "province", "--region", "44"}));
-  require_ok(run_weiquan({"enroll", "--parent", tmp / "cn", "--child", tmp / "44"}));
-  require_ok(
-      run_weiquan({"init", "--dir", tmp / "440305", "--level", "county", "--region", "440305"}));
-  require_ok(run_weiquan({"enroll", "--parent", tmp / "44", "--child", tmp / "440305"}));
-
-  const wq::node::NodeDir dir{tmp / "440305"};
-  auto config = wq::node::load_config(dir);
-  REQUIRE(config);
-  auto keys = wq::crypto::read_key_file(dir.key_path());
-  REQUIRE(keys);
-  auto store = wq::node::open_store(dir, *config);
-  REQUIRE(store);
-  const std::int64_t now = now_ms();
-  auto writer = wq::sync::EventWriter::create(*store, keys->sign, "440305", now);
-  REQUIRE(writer);
-
-  auto submitted = by(weiquan::v1::ROLE_OFFICER, "officer-7");
-  auto& s = *submitted.mutable_submitted();
-  s.set_type(weiquan::v1::TICKET_TYPE_COMPLAINT);
-  s.set_channel(weiquan::v1::CHANNEL_HOTLINE);
-  s.set_received_at_ms(now - 3'600'000);
-  s.set_jurisdiction_region("440305");
-  s.mutable_business()->set_name("深圳市南山区某某电器商行");
-  s.set_category("家用电器");
-  s.set_amount_fen(259900);
-  s.set_description("购买的冰箱三天后不制冷，商家拒绝维修。");
-  s.set_demands("更换或退货");
-  auto ticket = writer->submit(submitted, "440305", now);
-  REQUIRE(ticket);
-  const std::string id = ticket->event.ticket_id();
-
-  // Filed at the office with jurisdiction itself: it dispatches the ticket to itself.
-  auto routed = by(weiquan::v1::ROLE_SYSTEM, "440305");
-  routed.mutable_routed()->set_to_node("440305");
-  routed.mutable_routed()->set_region("440305");
-  auto received = by(weiquan::v1::ROLE_SYSTEM, "440305");
-  received.mutable_received();
-  auto accepted = by(weiquan::v1::ROLE_OFFICER, "officer-7");
-  accepted.mutable_accepted()->set_note("符合受理条件");
-  std::int64_t at = now;
-  for (const auto& body : {routed, received, accepted}) {
-    auto appended = writer->append(id, body, ++at);
-    INFO((appended ? "" : appended.error().code + ": " + appended.error().message));
-    REQUIRE(appended);
-  }
-  return id;
+  wq::testing::build_chain(tmp, {"cn", "44", "440305"});
+  const std::int64_t now = wq::testing::now_ms();
+  wq::testing::EventDesk desk(tmp / "440305", now);
+  return desk.accepted_complaint(now);
 }
 
 // Flips one byte of a BLOB column in the node's database file, as disk corruption or an
