@@ -89,10 +89,6 @@ crypto::ByteView Stmt::blob(int column) const {
   return {data, static_cast<std::size_t>(size)};
 }
 
-bool Stmt::is_null(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
-
 Result<Db> Db::open(const std::filesystem::path& path, Mode mode, int busy_timeout_ms) {
   const int flags = (mode == Mode::read_only ? SQLITE_OPEN_READONLY
                                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |

@@ -40,7 +40,6 @@ class Stmt {
   std::int64_t int64(int column) const;
   std::string_view text(int column) const;
   crypto::ByteView blob(int column) const;
-  bool is_null(int column) const;
 
  private:
   friend class Db;
