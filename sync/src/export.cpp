@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "weiquan/crypto/bytes.h"
 
@@ -28,6 +30,20 @@ Result<crypto::Bytes> member_base64(const Json& line, const char* key) {
   auto bytes = crypto::from_base64(*text);
   if (!bytes) return malformed(std::string("\"") + key + "\" is not base64");
   return bytes;
+}
+
+// The members of a line of each type, in the order export_line writes them (protocol.md §6).
+const std::vector<std::string>& member_names(RecordType type) {
+  static const std::vector<std::string> event{"type",   "ticket", "seq",
+                                              "signer", "body",   "signature"};
+  static const std::vector<std::string> other{"type", "node", "issuer", "body", "signature"};
+  return type == RecordType::event ? event : other;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ",") + name;
+  return out;
 }
 
 Result<RecordType> parse_type(std::string_view name) {
@@ -92,8 +108,21 @@ std::string export_line(const Record& record) {
 
 Result<Record> parse_export_line(std::string_view text) {
   if (text.size() > kMaxExportLineBytes) return malformed("longer than the limit");
+  std::vector<std::string> names;  // of the top-level members, in order, repeats included
+  const Json::parser_callback_t collect = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    if (depth == 1 && event == Json::parse_event_t::key && parsed.is_string()) {
+      names.push_back(parsed.get<std::string>());
+    }
+    return true;
+  };
   try {
-    return parse_record(Json::parse(text, nullptr, /*allow_exceptions=*/false));
+    auto record = parse_record(Json::parse(text, collect, /*allow_exceptions=*/false));
+    if (!record) return record;
+    if (names != member_names(record->type)) {
+      return malformed("members are not exactly, and in this order: " +
+                       join(member_names(record->type)));
+    }
+    return record;
   } catch (const Json::exception& e) {
     return malformed(e.what());
   }

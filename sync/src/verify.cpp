@@ -1,6 +1,7 @@
 #include "weiquan/sync/verify.h"
 
 #include <istream>
+#include <tuple>
 #include <vector>
 
 #include "weiquan/crypto/certificate.h"
@@ -71,6 +72,13 @@ class Verifier {
       return make_error("sync.misfiled",
                         "filed under " + record.node_id + " but certifies " + cert->cert.node_id);
     }
+    // Export order (protocol.md §6): by level, then node id (bytes), then serial.
+    CertificateKey key{static_cast<int>(cert->cert.level), cert->cert.node_id, cert->cert.serial};
+    if (key < last_certificate_) {
+      return make_error("sync.out_of_order",
+                        "certificates are not ordered by level, node id and serial");
+    }
+    last_certificate_ = std::move(key);
     if (Status ok = trust_.add(std::move(*cert)); !ok) return ok;
     ++report_.certificates;
     return {};
@@ -99,7 +107,13 @@ class Verifier {
     auto cert = trust_.verify_chain(event->author(), event->body.time_ms());
     if (!cert) return cert.error();
     if (Status ok = verify_signature(*event, (*cert)->cert.sign_key); !ok) return ok;
-    const bool new_ticket = record.ticket_id != ticket_;
+    const bool new_ticket = report_.events == 0 || record.ticket_id != ticket_;
+    // Each ticket is one run of lines, in ascending ticket id order (protocol.md §6): a ticket
+    // that came back after another would be a second chain for it, hidden equivocation.
+    if (new_ticket && report_.events > 0 && record.ticket_id < ticket_) {
+      return make_error("sync.out_of_order", "ticket " + record.ticket_id + " after " + ticket_ +
+                                                 ": events are not ordered by ticket id");
+    }
     if (Status ok = new_ticket ? check_first(*event) : check_next(last_seq_, head_, *event); !ok) {
       return ok;
     }
@@ -111,8 +125,11 @@ class Verifier {
     return {};
   }
 
+  using CertificateKey = std::tuple<int, std::string, std::uint64_t>;
+
   crypto::TrustStore trust_;
   VerifyReport report_;
+  CertificateKey last_certificate_{0, "", 0};
   RecordType phase_ = RecordType::certificate;
   std::uint64_t serial_ = 0;  // of the certificate or revocation being checked
   std::string ticket_;        // the chain being followed
@@ -163,16 +180,21 @@ Result<VerifyReport> verify_export(std::istream& in, const crypto::PublicKey& an
       break;
     }
     if (length == 0 && in.eof()) break;
-    const std::string_view text(buffer.data(), length - (in.eof() ? 0 : 1));
-    if (!text.empty()) {
-      auto record = parse_export_line(text);
-      if (!record) {
-        verifier.fail(line, record.error());
-        break;
-      }
-      if (!verifier.add(*record, line)) break;
+    if (in.eof()) {  // text after the last "\n"
+      verifier.fail(line, make_error("sync.malformed", "the last line does not end in \"\\n\""));
+      break;
     }
-    if (in.eof()) break;
+    const std::string_view text(buffer.data(), length - 1);
+    if (text.empty()) {
+      verifier.fail(line, make_error("sync.malformed", "empty line"));
+      break;
+    }
+    auto record = parse_export_line(text);
+    if (!record) {
+      verifier.fail(line, record.error());
+      break;
+    }
+    if (!verifier.add(*record, line)) break;
   }
   return verifier.report();
 }

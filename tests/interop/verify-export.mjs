@@ -302,9 +302,9 @@ class Reader {
     for (let i = 0; i < 10; i++) {
       if (this.pos >= this.buf.length) throw new DecodeError('truncated varint');
       const byte = this.buf[this.pos++];
-      if (i === 9 && byte > 1) throw new DecodeError('varint longer than 64 bits');
       value |= BigInt(byte & 0x7f) << BigInt(7 * i);
-      if ((byte & 0x80) === 0) return value;
+      // protocol.md §2: bits beyond the 64th (in a 10th byte) are discarded, as Protobuf does.
+      if ((byte & 0x80) === 0) return BigInt.asUintN(64, value);
     }
     throw new DecodeError('varint longer than 10 bytes');
   }

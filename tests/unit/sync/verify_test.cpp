@@ -242,3 +242,94 @@ TEST_CASE("revocations are exported and checked at each event's own time", "[ver
   CHECK(report.broken->seq == 3);
   CHECK(report.broken->reason.code == "crypto.cert_revoked");
 }
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& line : lines) out += line + "\n";
+  return out;
+}
+
+Result<VerifyReport> verify_text(const std::string& text) {
+  std::istringstream in(text);
+  return verify_export(in, federation().anchor());
+}
+
+}  // namespace
+
+TEST_CASE("an export in which a ticket comes back after another ticket is refused", "[verify]") {
+  Filled f;
+  std::vector<std::string> lines = lines_of(f.exported());
+  REQUIRE(lines.size() == 11);
+  // Ticket A (lines 7-9), ticket B (lines 10-11), then a second seq-1 chain of A: equivocation.
+  lines.push_back(lines[6]);
+  const auto report = verify_text(joined(lines));
+  REQUIRE(report);
+  REQUIRE_FALSE(report->ok());
+  CHECK(report->broken->line == 12);
+  CHECK(report->broken->ticket_id == f.first);
+  CHECK(report->broken->seq == 1);
+  CHECK(report->broken->reason.code == "sync.out_of_order");
+  CHECK(report->summary().find("line 12: event " + f.first + " seq 1") != std::string::npos);
+}
+
+TEST_CASE("an export with certificates out of level, node id and serial order is refused",
+          "[verify]") {
+  Filled f;
+  std::vector<std::string> lines = lines_of(f.exported());
+  REQUIRE(parse_export_line(lines[3])->node_id == "440305");
+  REQUIRE(parse_export_line(lines[4])->node_id == "440306");
+  std::swap(lines[3], lines[4]);
+  const auto report = verify_text(joined(lines));
+  REQUIRE(report);
+  REQUIRE_FALSE(report->ok());
+  CHECK(report->broken->line == 5);
+  CHECK(report->broken->node_id == "440305");
+  CHECK(report->broken->reason.code == "sync.out_of_order");
+}
+
+TEST_CASE("an export line has exactly its members, in order, each once", "[export]") {
+  Filled f;
+  const std::string line = lines_of(f.exported())[6];
+  REQUIRE(parse_export_line(line));
+  const auto refused = [](const std::string& text) {
+    const auto record = parse_export_line(text);
+    return !record && record.error().code == "sync.malformed";
+  };
+  const auto body_at = line.find(R"(,"body":)");
+  REQUIRE(body_at != std::string::npos);
+  const std::string body_member = line.substr(body_at, line.find(R"(,"signature":)") - body_at);
+  CHECK(refused(line.substr(0, line.size() - 1) + body_member + "}"));  // "body" twice
+  CHECK(refused(line.substr(0, line.size() - 1) + R"(,"extra":"x"})"));
+  std::string reordered = line;
+  reordered.erase(body_at, body_member.size());
+  reordered.insert(reordered.size() - 1, body_member);  // "body" after "signature"
+  CHECK(refused(reordered));
+}
+
+TEST_CASE("an export with an empty line or without its final newline is refused", "[verify]") {
+  Filled f;
+  const std::string exported = f.exported();
+  CHECK(verify_text(exported)->ok());
+  CHECK(verify_text("")->ok());  // an empty export verifies vacuously
+
+  auto report = verify_text(exported.substr(0, exported.size() - 1));
+  REQUIRE_FALSE(report->ok());
+  CHECK(report->broken->line == 11);
+  CHECK(report->broken->reason.code == "sync.malformed");
+
+  std::vector<std::string> lines = lines_of(exported);
+  lines.insert(lines.begin() + 6, "");
+  report = verify_text(joined(lines));
+  REQUIRE_FALSE(report->ok());
+  CHECK(report->broken->line == 7);
+  CHECK(report->broken->reason.code == "sync.malformed");
+}
