@@ -34,6 +34,9 @@ struct Options {
   std::string parent;
   std::string child;
   unsigned validity_days = 730;
+  std::string http;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_connections = 256;
 };
 
 int do_init(const Options& o) {
@@ -84,6 +87,16 @@ int do_verify(const Options& o) {
   return report->ok() ? 0 : kExitFailed;
 }
 
+int do_run(const Options& o) {
+  RunOptions options;
+  options.dir = NodeDir{o.dir};
+  options.http_listen = o.http;
+  options.max_body_bytes = o.max_body_bytes;
+  options.max_connections = o.max_connections;
+  if (auto done = run_node(options); !done) return fail(done.error());
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -123,6 +136,18 @@ int run_cli(int argc, char** argv) {
       "verify", "check every signature, certificate chain and hash link in a node's store");
   verify->add_option("--dir", o.dir, "node directory")->required();
   verify->callback([&] { code = do_verify(o); });
+
+  auto* run = app.add_subcommand("run", "run the node: serve its HTTP API until SIGTERM or SIGINT");
+  run->add_option("--dir", o.dir, "node directory")->required();
+  run->add_option(
+      "--http", o.http,
+      "listen on HOST:PORT (default: \"http\" in config.json; port 0 picks a free one)");
+  run->add_option("--max-body", o.max_body_bytes, "largest request body accepted, in bytes")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20));
+  run->add_option("--max-connections", o.max_connections,
+                  "connections served at once; beyond them clients get 503")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  run->callback([&] { code = do_run(o); });
 
   try {
     app.parse(argc, argv);

@@ -3,7 +3,8 @@
 //
 // Thread safety: one command at a time per node directory.
 // Failure codes: node.* (node_dir.h), node.bad_region, node.level_mismatch, node.not_parent,
-// node.verify_failed, plus the sync.*, crypto.* and policies.* codes of what they call.
+// node.verify_failed, node.bad_listen_address, node.listen_failed, plus the sync.*, crypto.* and
+// policies.* codes of what they call.
 #pragma once
 
 #include <cstdint>
@@ -49,5 +50,19 @@ Status export_node(const NodeDir& dir, std::ostream& out);
 Result<std::string> anchor_of(const NodeDir& dir);
 
 Result<sync::VerifyReport> verify_node(const NodeDir& dir);
+
+struct RunOptions {
+  NodeDir dir;
+  std::string http_listen;  // HOST:PORT; empty: config.json "http". Port 0 picks a free port.
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_connections = 256;
+};
+
+// Runs an enrolled node until SIGTERM or SIGINT: opens the store, serves the HTTP API (docs/api.md)
+// and prints `listening on http://HOST:PORT` on standard output once it accepts connections. On a
+// signal it stops accepting, answers the requests in flight (bounded wait), closes the store and
+// returns. Failure codes: node.not_enrolled, node.bad_listen_address, node.listen_failed,
+// node.internal, node.* of the node directory, sync.* of opening the store.
+Status run_node(const RunOptions& options);
 
 }  // namespace wq::node

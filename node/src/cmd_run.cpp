@@ -1,0 +1,113 @@
+// weiquan run: wiring of a serving node — the io_context and its threads, the writer strand with
+// the store, the router, the HTTP server, and the signals that stop it all.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "http_server.h"
+#include "metrics.h"
+#include "router.h"
+#include "store_writer.h"
+#include "system_routes.h"
+#include "weiquan/node/commands.h"
+
+namespace wq::node {
+
+namespace {
+
+constexpr unsigned kIoThreads = 2;
+
+// Logs go to standard error; standard output carries only what scripts read.
+void use_stderr_logger() {
+  if (spdlog::get("weiquan")) return;
+  auto logger = spdlog::stderr_color_mt("weiquan");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  spdlog::set_default_logger(std::move(logger));
+}
+
+Status serve(const RunOptions& options) {
+  auto config = load_config(options.dir);
+  if (!config) return config.error();
+  if (!config->enrolled()) {
+    return make_error("node.not_enrolled", "node " + config->node_id +
+                                               " has no trust anchor yet: run weiquan enroll "
+                                               "before weiquan run");
+  }
+  auto endpoint = http::parse_listen_address(options.http_listen.empty() ? config->http_listen
+                                                                         : options.http_listen);
+  if (!endpoint) return endpoint.error();
+  auto store = open_store(options.dir, *config);
+  if (!store) return store.error();
+
+  http::HttpOptions http_options;
+  http_options.body_limit_bytes = options.max_body_bytes;
+  http_options.max_connections = options.max_connections;
+
+  // Declaration order is destruction order in reverse: the router and metrics outlive the
+  // io_context (sessions destroyed with it still report to them); the server goes first.
+  http::HttpMetrics metrics;
+  http::Router router;
+  http::add_system_routes(router, *config, metrics);
+
+  boost::asio::io_context io(static_cast<int>(kIoThreads));
+  StoreWriter writer(io, std::move(*store));
+  http::HttpServer server(io, router, metrics, http_options);
+  auto bound = server.listen(*endpoint);
+  if (!bound) return bound.error();
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: stopping; answering requests in flight", signal);
+    server.stop([&io] { io.stop(); });
+  });
+  server.start();
+
+  const std::string url = http::endpoint_url(*bound);
+  spdlog::info("node {} ({} {}) listening on {}", config->node_id,
+               crypto::level_name(config->level), config->region, url);
+  std::printf("listening on %s\n", url.c_str());
+  std::fflush(stdout);
+
+  std::atomic<bool> crashed = false;
+  std::vector<std::thread> threads;
+  threads.reserve(kIoThreads);
+  for (unsigned i = 0; i < kIoThreads; ++i) {
+    threads.emplace_back([&io, &crashed] {
+      try {
+        io.run();
+      } catch (const std::exception& e) {
+        spdlog::critical("io thread stopped by an exception: {}", e.what());
+        crashed = true;
+        io.stop();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  writer.close();
+  spdlog::info("stopped: store closed");
+  if (crashed) return make_error("node.internal", "the node stopped on an unexpected exception");
+  return {};
+}
+
+}  // namespace
+
+Status run_node(const RunOptions& options) {
+  use_stderr_logger();
+  try {
+    return serve(options);
+  } catch (const std::exception& e) {  // Asio setup (signals, sockets) reports by exception
+    return make_error("node.internal", std::string("the node could not run: ") + e.what());
+  }
+}
+
+}  // namespace wq::node
