@@ -11,35 +11,24 @@
 
 #include "child_process.h"
 #include "http_client.h"
+#include "temp_dir.h"
 
 using namespace std::chrono_literals;
 using wq::testing::ChildProcess;
 using wq::testing::deadline_in;
 using wq::testing::HttpClient;
 using wq::testing::HttpReply;
+using wq::testing::TempDir;
 using json = nlohmann::json;
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "wq-api-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
-
 // Runs `weiquan args...` to completion; returns its exit status.
 int run_to_end(const TempDir& tmp, const std::vector<std::string>& args,
                std::string* err = nullptr) {
-  ChildProcess child(WEIQUAN_BINARY, args, tmp.path / "command.err");
+  ChildProcess child(WEIQUAN_BINARY, args, tmp.path() / "command.err");
   while (child.read_line(deadline_in(30s))) {
   }
   const auto status = child.wait(deadline_in(30s));
@@ -55,11 +44,11 @@ struct RunningNode {
   unsigned port = 0;
 
   explicit RunningNode(std::vector<std::string> extra = {}) {
-    const std::string dir = (tmp.path / "cn").string();
+    const std::string dir = (tmp.path() / "cn").string();
     REQUIRE(run_to_end(tmp, {"init", "--dir", dir, "--level", "national", "--region", "cn"}) == 0);
     std::vector<std::string> args{"run", "--dir", dir, "--http", "127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());
-    process = std::make_unique<ChildProcess>(WEIQUAN_BINARY, args, tmp.path / "run.err");
+    process = std::make_unique<ChildProcess>(WEIQUAN_BINARY, args, tmp.path() / "run.err");
     const auto line = process->read_line(deadline_in(20s));
     INFO("stderr: " << process->stderr_text());
     REQUIRE(line);
@@ -233,7 +222,7 @@ TEST_CASE("api: beyond the connection bound a client gets 503 with Retry-After",
 
 TEST_CASE("api: a node that is not enrolled refuses to run", "[api][http]") {
   TempDir tmp;
-  const std::string dir = (tmp.path / "110101").string();
+  const std::string dir = (tmp.path() / "110101").string();
   REQUIRE(run_to_end(tmp, {"init", "--dir", dir, "--level", "county", "--region", "110101"}) == 0);
   std::string err;
   CHECK(run_to_end(tmp, {"run", "--dir", dir, "--http", "127.0.0.1:0"}, &err) == 1);

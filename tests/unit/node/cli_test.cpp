@@ -4,7 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "run_weiquan.h"
+#include "process.h"
+#include "temp_dir.h"
 
 using wq::testing::run_weiquan;
 using wq::testing::TempDir;

@@ -8,7 +8,8 @@
 #include <sstream>
 
 #include "node_fixture.h"
-#include "run_weiquan.h"
+#include "process.h"
+#include "temp_dir.h"
 #include "weiquan/crypto/key_file.h"
 #include "weiquan/sync/certificate_codec.h"
 

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "run_weiquan.h"
+#include "process.h"
+#include "temp_dir.h"
 #include "weiquan/crypto/keys.h"
 #include "weiquan/sync/event_writer.h"
 #include "weiquan/sync/store.h"

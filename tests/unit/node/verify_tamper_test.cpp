@@ -5,7 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include "node_fixture.h"
-#include "run_weiquan.h"
+#include "process.h"
+#include "temp_dir.h"
 
 using wq::testing::require_ok;
 using wq::testing::run_weiquan;

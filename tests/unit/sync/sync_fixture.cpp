@@ -7,18 +7,6 @@
 
 namespace wq::sync::test {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "weiquan-sync-XXXXXX").string();
-  const char* made = ::mkdtemp(pattern.data());
-  assert(made != nullptr);
-  path_ = made;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 Federation::Federation() {
   add("cn", crypto::Level::national, "cn");
   add("44", crypto::Level::province, "cn");

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "temp_dir.h"
 #include "weiquan/crypto/certificate.h"
 #include "weiquan/crypto/keys.h"
 #include "weiquan/sync/certificate_codec.h"
@@ -23,19 +24,7 @@ inline constexpr std::int64_t kDay = 24 * 60 * kMinute;
 inline constexpr std::int64_t kValidFrom = 1'577'836'800'000;   // 2020-01-01
 inline constexpr std::int64_t kValidUntil = 2'208'988'800'000;  // 2040-01-01
 
-// A fresh directory, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path file(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = wq::testing::TempDir;
 
 struct TestNode {
   std::string id;

@@ -2,7 +2,6 @@
 // captures their output.
 #pragma once
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -19,19 +18,5 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
 
 // run_process of this build's `weiquan` binary.
 ProcessResult run_weiquan(const std::vector<std::string>& args);
-
-// A fresh directory under the system temp dir, removed when the object goes out of scope.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 }  // namespace wq::testing

@@ -1,4 +1,4 @@
-#include "run_weiquan.h"
+#include "process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -78,17 +78,6 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
 
 ProcessResult run_weiquan(const std::vector<std::string>& args) {
   return run_process(WEIQUAN_BINARY, args);
-}
-
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "weiquan-test-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
 }
 
 }  // namespace wq::testing
