@@ -102,6 +102,7 @@ int do_run(const Options& o) {
 int run_cli(int argc, char** argv) {
   if (auto ready = crypto::init(); !ready) return fail(ready.error());
   CLI::App app{"weiquan — the federated 12315 node"};
+  app.set_version_flag("--version", "weiquan " WEIQUAN_VERSION);
   app.require_subcommand(1);
   Options o;
   int code = 0;

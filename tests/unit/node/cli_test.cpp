@@ -132,3 +132,9 @@ TEST_CASE("enroll refuses a parent key file that others can read", "[cli]") {
   CHECK(refused.err.find("crypto.key_file_permissions") != std::string::npos);
   CHECK(run_weiquan({"verify", "--dir", tmp / "440304"}).exit_code == 1);
 }
+
+TEST_CASE("--version names the release", "[cli]") {
+  const auto version = run_weiquan({"--version"});
+  require_ok(version);
+  CHECK(version.out.rfind("weiquan ", 0) == 0);
+}
