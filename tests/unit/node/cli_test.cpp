@@ -133,7 +133,7 @@ TEST_CASE("enroll refuses a parent key file that others can read", "[cli]") {
   CHECK(run_weiquan({"verify", "--dir", tmp / "440304"}).exit_code == 1);
 }
 
-TEST_CASE("--version names the release", "[cli]") {
+TEST_CASE("the version flag names the release", "[cli]") {
   const auto version = run_weiquan({"--version"});
   require_ok(version);
   CHECK(version.out.rfind("weiquan ", 0) == 0);
