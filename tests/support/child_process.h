@@ -20,6 +20,13 @@ inline Deadline deadline_in(std::chrono::milliseconds ms) {
   return std::chrono::steady_clock::now() + ms;
 }
 
+// Milliseconds left until `deadline` (0 once it has passed), as poll(2) takes them.
+inline int remaining_ms(Deadline deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
 class ChildProcess {
  public:
   // Starts `program` (a path) with `args`; throws std::runtime_error when it cannot.
