@@ -109,10 +109,6 @@ CREATE TABLE ticket_serials (
 )sql",
 };
 
-Result<std::int64_t> user_version(sql::Db& db) {
-  return db.pragma_int("user_version");
-}
-
 }  // namespace
 
 std::uint32_t latest_schema_version() {
@@ -120,33 +116,11 @@ std::uint32_t latest_schema_version() {
 }
 
 Status migrate(sql::Db& db) {
-  auto version = user_version(db);
-  if (!version) return version.error();
-  if (*version > static_cast<std::int64_t>(kMigrations.size())) {
-    return make_error("sync.schema_version", "database schema " + std::to_string(*version) +
-                                                 " is newer than this program's " +
-                                                 std::to_string(kMigrations.size()));
-  }
-  for (auto next = static_cast<std::size_t>(*version); next < kMigrations.size(); ++next) {
-    auto transaction = sql::Transaction::begin(db);
-    if (!transaction) return transaction.error();
-    if (Status ok = db.exec(kMigrations[next]); !ok) return ok;
-    if (Status ok = db.exec("PRAGMA user_version = " + std::to_string(next + 1)); !ok) return ok;
-    if (Status ok = transaction->commit(); !ok) return ok;
-  }
-  return {};
+  return sql::migrate(db, kMigrations, "store");
 }
 
 Status check_schema_version(sql::Db& db) {
-  auto version = user_version(db);
-  if (!version) return version.error();
-  if (*version != static_cast<std::int64_t>(kMigrations.size())) {
-    return make_error("sync.schema_version", "database schema " + std::to_string(*version) +
-                                                 ", this program reads " +
-                                                 std::to_string(kMigrations.size()) +
-                                                 " (open the store for writing first)");
-  }
-  return {};
+  return sql::check_schema_version(db, static_cast<std::int64_t>(kMigrations.size()), "store");
 }
 
 }  // namespace wq::sync

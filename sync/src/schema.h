@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "sqlite.h"
+#include "weiquan/sync/sqlite.h"
 #include "weiquan/result.h"
 
 namespace wq::sync {

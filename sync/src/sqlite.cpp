@@ -1,4 +1,4 @@
-#include "sqlite.h"
+#include "weiquan/sync/sqlite.h"
 
 #include <sqlite3.h>
 

@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "projection.h"
-#include "sqlite.h"
+#include "weiquan/sync/sqlite.h"
 #include "weiquan/crypto/certificate.h"
 #include "weiquan/sync/store.h"
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-#include "sqlite.h"
+#include "weiquan/sync/sqlite.h"
 #include "weiquan/sync/store.h"
 
 namespace wq::sync::rows {

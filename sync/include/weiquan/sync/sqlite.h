@@ -1,10 +1,13 @@
-// A thin RAII layer over the SQLite C API for the store: a connection, prepared statements and a
-// transaction guard. Every failure becomes a Status with code sync.db naming what was attempted.
+// A thin RAII layer over the SQLite C API: a connection, prepared statements, a transaction guard
+// and numbered schema migrations. The store uses it, and so does every other database of a node
+// (the office database of accounts and the business directory). Every failure becomes a Status
+// with code sync.db naming what was attempted.
 // Not synchronised: a Db and its statements belong to one thread at a time.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -85,5 +88,14 @@ class Transaction {
   explicit Transaction(Db* db) : db_(db) {}
   Db* db_ = nullptr;
 };
+
+// Brings a database to schema version migrations.size(): migration n (1-based) turns user_version
+// n-1 into n, each in its own transaction. Append only: a released migration is never edited.
+// `what` names the database in errors. Failure codes: sync.db, sync.schema_version (the database
+// is newer than this code).
+Status migrate(Db& db, std::span<const std::string_view> migrations, std::string_view what);
+
+// sync.schema_version unless the database is exactly at `version` (for read-only connections).
+Status check_schema_version(Db& db, std::int64_t version, std::string_view what);
 
 }  // namespace wq::sync::sql
