@@ -50,6 +50,21 @@ std::optional<policies::TicketType> from_wire(weiquan::v1::TicketType type) {
   }
 }
 
+std::string_view assignee_kind_name(weiquan::v1::AssigneeKind kind) {
+  switch (kind) {
+    case weiquan::v1::ASSIGNEE_KIND_STATION:
+      return "station";
+    case weiquan::v1::ASSIGNEE_KIND_OFFICER:
+      return "officer";
+    case weiquan::v1::ASSIGNEE_KIND_ENTERPRISE:
+      return "enterprise";
+    case weiquan::v1::ASSIGNEE_KIND_ASSOCIATION:
+      return "association";
+    default:
+      return {};
+  }
+}
+
 std::optional<policies::Role> from_wire(weiquan::v1::Role role) {
   switch (role) {
     case weiquan::v1::ROLE_CONSUMER:

@@ -29,6 +29,23 @@ const std::string& next_holder(const EventBody& body, const std::string& holder)
   }
 }
 
+// Who handles the ticket after `body`: named by `assigned`, nobody once it moves between offices.
+void next_assignee(const EventBody& body, Ticket& ticket) {
+  switch (body.kind_case()) {
+    case EventBody::kAssigned:
+      ticket.assignee_kind = assignee_kind_name(body.assigned().kind());
+      ticket.assignee = body.assigned().assignee();
+      return;
+    case EventBody::kRouted:
+    case EventBody::kTransferred:
+      ticket.assignee_kind.clear();
+      ticket.assignee.clear();
+      return;
+    default:
+      return;
+  }
+}
+
 policies::TicketType next_type(const EventBody& body, policies::TicketType type) {
   if (body.has_submitted()) return *from_wire(body.submitted().type());
   if (body.has_type_changed()) return *from_wire(body.type_changed().to());
@@ -66,6 +83,10 @@ Result<Projection> advance(const Projection& projection, const SignedEvent& even
     after.consent_disclosure = submitted.consent_disclosure();
     after.consent_mediation = submitted.consent_mediation();
     after.anonymous = submitted.anonymous();
+    after.submitter = body.actor().role() == weiquan::v1::ROLE_CONSUMER ? body.actor().id() : "";
+    after.business_uscc = submitted.business().uscc();
+    after.business_name = submitted.business().name();
+    after.category = submitted.category();
     auto policy = find_policy(after.rule_version);
     if (!policy) return policy.error();
     next.policy = *policy;
@@ -76,6 +97,7 @@ Result<Projection> advance(const Projection& projection, const SignedEvent& even
   after.type = next_type(body, type);
   after.state = std::move(*state);
   after.holder = next_holder(body, before.holder);
+  next_assignee(body, after);
   after.updated_ms = body.time_ms();
   after.last_seq = event.seq();
   after.head = event.id;

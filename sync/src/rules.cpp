@@ -13,21 +13,6 @@ namespace {
 
 using weiquan::v1::EventBody;
 
-std::string_view assignee_variant(weiquan::v1::AssigneeKind kind) {
-  switch (kind) {
-    case weiquan::v1::ASSIGNEE_KIND_STATION:
-      return "station";
-    case weiquan::v1::ASSIGNEE_KIND_OFFICER:
-      return "officer";
-    case weiquan::v1::ASSIGNEE_KIND_ENTERPRISE:
-      return "enterprise";
-    case weiquan::v1::ASSIGNEE_KIND_ASSOCIATION:
-      return "association";
-    default:
-      return {};
-  }
-}
-
 std::string_view transfer_variant(weiquan::v1::TransferDirection direction) {
   switch (direction) {
     case weiquan::v1::TRANSFER_DIRECTION_PARALLEL:
@@ -45,7 +30,7 @@ std::string_view transfer_variant(weiquan::v1::TransferDirection direction) {
 std::string_view variant(const EventBody& body) {
   switch (body.kind_case()) {
     case EventBody::kAssigned:
-      return assignee_variant(body.assigned().kind());
+      return assignee_kind_name(body.assigned().kind());
     case EventBody::kTransferred:
       return transfer_variant(body.transferred().direction());
     case EventBody::kTypeChanged: {

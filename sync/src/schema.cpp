@@ -12,7 +12,7 @@ namespace {
 // Append only: a released migration is never edited.
 // A ticket's row changes only when its projection does (state, holder, type, clocks); the head of
 // its chain (last seq, last event id, its time) is read from the events table.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: certificates, events, ticket projection with clocks, quarantine, ticket serials.
     R"sql(
 CREATE TABLE certificates (
@@ -106,6 +106,18 @@ CREATE TABLE ticket_serials (
   last_serial INTEGER NOT NULL,
   PRIMARY KEY (intake_node, date)
 ) STRICT, WITHOUT ROWID;
+)sql",
+    // 2: who filed the ticket, against which business, and who handles it now. Tickets stored
+    // before this migration keep '' in the new columns (no production data predates it).
+    R"sql(
+ALTER TABLE tickets ADD COLUMN submitter TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN business_uscc TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN business_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN category TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN assignee_kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
+CREATE INDEX tickets_by_submitter ON tickets (submitter, ticket_id);
+CREATE INDEX tickets_by_assignee ON tickets (assignee_kind, assignee, ticket_id);
 )sql",
 };
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "schema.h"
@@ -9,7 +10,37 @@
 namespace wq::sync {
 namespace {
 
-constexpr std::size_t kMaxQueryLimit = 10'000;
+constexpr std::size_t kMaxEventsLimit = 10'000;
+
+// The conditions of `query` on the tickets table (alias t), with numbered parameters ?1..?8.
+std::string conditions(const TicketQuery& query) {
+  std::string sql = "1";
+  if (query.state) sql += " AND t.state = ?1";
+  if (query.holder) sql += " AND t.holder = ?2";
+  if (query.due_before_ms) sql += " AND t.next_due_ms > 0 AND t.next_due_ms < ?3";
+  if (query.closed) sql += " AND t.closed = ?4";
+  if (query.submitter) sql += " AND t.submitter = ?5";
+  if (query.assignee_kind) sql += " AND t.assignee_kind = ?6";
+  if (query.assignee) sql += " AND t.assignee = ?7";
+  if (query.type) sql += " AND t.type = ?8";
+  return sql;
+}
+
+void bind_conditions(sql::Stmt& stmt, const TicketQuery& query) {
+  if (query.state) stmt.bind(1, *query.state);
+  if (query.holder) stmt.bind(2, *query.holder);
+  if (query.due_before_ms) stmt.bind(3, *query.due_before_ms);
+  if (query.closed) stmt.bind(4, std::int64_t{*query.closed});
+  if (query.submitter) stmt.bind(5, *query.submitter);
+  if (query.assignee_kind) stmt.bind(6, *query.assignee_kind);
+  if (query.assignee) stmt.bind(7, *query.assignee);
+  if (query.type) stmt.bind(8, policies::type_name(*query.type));
+}
+
+// SQLite takes LIMIT and OFFSET as signed 64-bit values.
+std::int64_t sql_count(std::size_t n) {
+  return static_cast<std::int64_t>(std::min<std::size_t>(n, INT64_MAX));
+}
 
 template <class T, class Decode>
 Result<std::vector<T>> decode_records(sql::Db& db, RecordType type, Decode decode) {
@@ -49,34 +80,24 @@ Result<std::optional<Ticket>> StoreReader::ticket(std::string_view ticket_id) co
 }
 
 Result<std::vector<Ticket>> StoreReader::tickets(const TicketQuery& query) const {
-  std::string sql = "SELECT ticket_id FROM tickets WHERE ticket_id > ?1";
-  if (query.state) sql += " AND state = ?2";
-  if (query.holder) sql += " AND holder = ?3";
-  if (query.due_before_ms) sql += " AND next_due_ms > 0 AND next_due_ms < ?4";
-  if (query.closed) sql += " AND closed = ?5";
-  sql += " ORDER BY ticket_id LIMIT ?6";
-  auto stmt = impl_->db->prepare(sql);
+  const bool by_id = query.order == TicketOrder::by_id;
+  return rows::tickets(*impl_->db, conditions(query) + (by_id ? " AND t.ticket_id > ?9" : ""),
+                       by_id ? "t.ticket_id" : "t.next_due_ms = 0, t.next_due_ms, t.ticket_id",
+                       "LIMIT ?10 OFFSET ?11", [&](sql::Stmt& stmt) {
+                         bind_conditions(stmt, query);
+                         if (by_id) stmt.bind(9, query.after_id);
+                         stmt.bind(10, sql_count(std::min(query.limit, kMaxTicketQueryLimit)))
+                             .bind(11, sql_count(query.offset));
+                       });
+}
+
+Result<std::uint64_t> StoreReader::count(const TicketQuery& query) const {
+  auto stmt = impl_->db->prepare("SELECT count(*) FROM tickets t WHERE " + conditions(query));
   if (!stmt) return stmt.error();
-  stmt->bind(1, query.after_id);
-  if (query.state) stmt->bind(2, *query.state);
-  if (query.holder) stmt->bind(3, *query.holder);
-  if (query.due_before_ms) stmt->bind(4, *query.due_before_ms);
-  if (query.closed) stmt->bind(5, std::int64_t{*query.closed});
-  stmt->bind(6, static_cast<std::int64_t>(std::min(query.limit, kMaxQueryLimit)));
-  std::vector<std::string> ids;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    ids.emplace_back(stmt->text(0));
-  }
-  std::vector<Ticket> out;
-  for (const std::string& id : ids) {
-    auto found = rows::ticket(*impl_->db, id);
-    if (!found) return found.error();
-    if (*found) out.push_back(std::move(**found));
-  }
-  return out;
+  bind_conditions(*stmt, query);
+  auto row = stmt->step();
+  if (!row) return row.error();
+  return rows::from_sql(*row ? stmt->int64(0) : 0);
 }
 
 Result<std::optional<SignedEvent>> StoreReader::event(std::string_view ticket_id,
@@ -87,7 +108,7 @@ Result<std::optional<SignedEvent>> StoreReader::event(std::string_view ticket_id
 Result<std::vector<SignedEvent>> StoreReader::events(std::string_view ticket_id,
                                                      std::uint64_t from_seq,
                                                      std::size_t limit) const {
-  return rows::events(*impl_->db, ticket_id, from_seq, std::min(limit, kMaxQueryLimit));
+  return rows::events(*impl_->db, ticket_id, from_seq, std::min(limit, kMaxEventsLimit));
 }
 
 Result<std::vector<crypto::SignedCertificate>> StoreReader::certificates() const {

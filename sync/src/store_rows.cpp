@@ -9,13 +9,25 @@
 namespace wq::sync::rows {
 namespace {
 
-// The ticket's row joined with the last event of its chain.
-constexpr std::string_view kSelectTicket =
-    "SELECT t.ticket_id, t.type, t.state, t.holder, t.intake_node, t.channel, "
-    "t.jurisdiction_region, t.rule_version, t.received_at_ms, e.time_ms, e.seq, e.event_id, "
-    "t.next_due_ms, t.closed, t.consent_disclosure, t.consent_mediation, t.anonymous "
-    "FROM tickets t JOIN events e ON e.ticket_id = t.ticket_id AND e.seq = "
-    "(SELECT max(seq) FROM events WHERE ticket_id = t.ticket_id) WHERE t.ticket_id = ?1";
+// The selected tickets' rows (table `t`), each joined with the last event of its chain.
+std::string select_tickets(std::string_view where, std::string_view order_by,
+                           std::string_view limit) {
+  const std::string order = order_by.empty() ? "" : " ORDER BY " + std::string(order_by);
+  return "WITH t AS (SELECT * FROM tickets t WHERE " + std::string(where) + order + " " +
+         std::string(limit) +
+         ") SELECT t.ticket_id, t.type, t.state, t.holder, t.intake_node, t.channel, "
+         "t.jurisdiction_region, t.rule_version, t.received_at_ms, e.time_ms, e.seq, e.event_id, "
+         "t.next_due_ms, t.closed, t.consent_disclosure, t.consent_mediation, t.anonymous, "
+         "t.submitter, t.business_uscc, t.business_name, t.category, t.assignee_kind, t.assignee "
+         "FROM t JOIN events e ON e.ticket_id = t.ticket_id AND e.seq = "
+         "(SELECT max(seq) FROM events WHERE ticket_id = t.ticket_id)" +
+         order;
+}
+
+constexpr std::string_view kSelectClocks =
+    "SELECT name, period_amount, period_unit, started_ms, due_ms, stopped_ms, paused_at_ms, "
+    "pauses, extension_days, policy, article, provisional FROM clocks WHERE ticket_id = ?1 "
+    "ORDER BY position";
 
 Error corrupt(std::string what, const Error& cause) {
   return make_error("sync.corrupt", what + ": " + cause.message);
@@ -43,6 +55,12 @@ Result<Ticket> read_ticket(const sql::Stmt& stmt) {
   ticket.consent_disclosure = stmt.int64(14) != 0;
   ticket.consent_mediation = stmt.int64(15) != 0;
   ticket.anonymous = stmt.int64(16) != 0;
+  ticket.submitter = std::string(stmt.text(17));
+  ticket.business_uscc = std::string(stmt.text(18));
+  ticket.business_name = std::string(stmt.text(19));
+  ticket.category = std::string(stmt.text(20));
+  ticket.assignee_kind = std::string(stmt.text(21));
+  ticket.assignee = std::string(stmt.text(22));
   return ticket;
 }
 
@@ -128,8 +146,10 @@ Status scan_query(sql::Db& db, std::string_view query, RecordType type,
 const std::string_view kInsertTicket =
     "INSERT INTO tickets (ticket_id, type, state, holder, intake_node, channel, "
     "jurisdiction_region, rule_version, received_at_ms, next_due_ms, closed, consent_disclosure, "
-    "consent_mediation, anonymous) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    "consent_mediation, anonymous, submitter, business_uscc, business_name, category, "
+    "assignee_kind, assignee) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+    "?20)";
 
 void bind_ticket(sql::Stmt& stmt, const Ticket& ticket) {
   stmt.bind(1, ticket.id)
@@ -145,12 +165,18 @@ void bind_ticket(sql::Stmt& stmt, const Ticket& ticket) {
       .bind(11, std::int64_t{ticket.closed})
       .bind(12, std::int64_t{ticket.consent_disclosure})
       .bind(13, std::int64_t{ticket.consent_mediation})
-      .bind(14, std::int64_t{ticket.anonymous});
+      .bind(14, std::int64_t{ticket.anonymous})
+      .bind(15, ticket.submitter)
+      .bind(16, ticket.business_uscc)
+      .bind(17, ticket.business_name)
+      .bind(18, ticket.category)
+      .bind(19, ticket.assignee_kind)
+      .bind(20, ticket.assignee);
 }
 
 const std::string_view kUpdateTicket =
-    "UPDATE tickets SET type = ?2, state = ?3, holder = ?4, next_due_ms = ?5, closed = ?6 "
-    "WHERE ticket_id = ?1";
+    "UPDATE tickets SET type = ?2, state = ?3, holder = ?4, next_due_ms = ?5, closed = ?6, "
+    "assignee_kind = ?7, assignee = ?8 WHERE ticket_id = ?1";
 
 void bind_ticket_update(sql::Stmt& stmt, const Ticket& ticket) {
   stmt.bind(1, ticket.id)
@@ -158,12 +184,15 @@ void bind_ticket_update(sql::Stmt& stmt, const Ticket& ticket) {
       .bind(3, ticket.state)
       .bind(4, ticket.holder)
       .bind(5, ticket.next_due_ms)
-      .bind(6, std::int64_t{ticket.closed});
+      .bind(6, std::int64_t{ticket.closed})
+      .bind(7, ticket.assignee_kind)
+      .bind(8, ticket.assignee);
 }
 
 bool same_row(const Ticket& a, const Ticket& b) {
   return a.type == b.type && a.state == b.state && a.holder == b.holder &&
-         a.next_due_ms == b.next_due_ms && a.closed == b.closed;
+         a.next_due_ms == b.next_due_ms && a.closed == b.closed &&
+         a.assignee_kind == b.assignee_kind && a.assignee == b.assignee;
 }
 
 const std::string_view kInsertClock =
@@ -190,31 +219,41 @@ void bind_clock(sql::Stmt& stmt, std::string_view ticket_id, int position,
       .bind(14, std::int64_t{clock.provisional});
 }
 
-Result<std::optional<Ticket>> ticket(sql::Db& db, std::string_view ticket_id) {
-  auto stmt = db.prepare(kSelectTicket);
+Result<std::vector<Ticket>> tickets(sql::Db& db, std::string_view where, std::string_view order_by,
+                                    std::string_view limit,
+                                    const std::function<void(sql::Stmt&)>& bind) {
+  auto stmt = db.prepare(select_tickets(where, order_by, limit));
   if (!stmt) return stmt.error();
-  stmt->bind(1, ticket_id);
-  auto row = stmt->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<Ticket>();
-  auto found = read_ticket(*stmt);
-  if (!found) return found.error();
-  Ticket result = std::move(*found);
-  auto clocks = db.prepare(
-      "SELECT name, period_amount, period_unit, started_ms, due_ms, stopped_ms, paused_at_ms, "
-      "pauses, extension_days, policy, article, provisional FROM clocks WHERE ticket_id = ?1 "
-      "ORDER BY position");
+  auto clocks = db.prepare(kSelectClocks);
   if (!clocks) return clocks.error();
-  clocks->bind(1, ticket_id);
+  bind(*stmt);
+  std::vector<Ticket> out;
   while (true) {
-    auto clock_row = clocks->step();
-    if (!clock_row) return clock_row.error();
-    if (!*clock_row) break;
-    auto clock = read_clock(*clocks);
-    if (!clock) return clock.error();
-    result.clocks.push_back(std::move(*clock));
+    auto row = stmt->step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    auto found = read_ticket(*stmt);
+    if (!found) return found.error();
+    clocks->bind(1, found->id);
+    while (true) {
+      auto clock_row = clocks->step();
+      if (!clock_row) return clock_row.error();
+      if (!*clock_row) break;
+      auto clock = read_clock(*clocks);
+      if (!clock) return clock.error();
+      found->clocks.push_back(std::move(*clock));
+    }
+    clocks->reset();
+    out.push_back(std::move(*found));
   }
-  return std::optional<Ticket>(std::move(result));
+}
+
+Result<std::optional<Ticket>> ticket(sql::Db& db, std::string_view ticket_id) {
+  auto found =
+      tickets(db, "t.ticket_id = ?1", "", "", [&](sql::Stmt& stmt) { stmt.bind(1, ticket_id); });
+  if (!found) return found.error();
+  if (found->empty()) return std::optional<Ticket>();
+  return std::optional<Ticket>(std::move(found->front()));
 }
 
 Result<std::optional<SignedEvent>> event(sql::Db& db, std::string_view ticket_id,

@@ -20,6 +20,12 @@ inline std::uint64_t from_sql(std::int64_t value) {
 }
 
 Result<std::optional<Ticket>> ticket(sql::Db& db, std::string_view ticket_id);
+// The tickets, with their clocks, whose row (table alias `t`) meets the SQL condition `where`, in
+// the order of the SQL terms `order_by` ("" for any), restricted by `limit` (a LIMIT clause or "").
+// `bind` binds their parameters.
+Result<std::vector<Ticket>> tickets(sql::Db& db, std::string_view where, std::string_view order_by,
+                                    std::string_view limit,
+                                    const std::function<void(sql::Stmt&)>& bind);
 
 // The stored event at (ticket, seq), decoded; sync.corrupt when the stored bytes do not decode.
 Result<std::optional<SignedEvent>> event(sql::Db& db, std::string_view ticket_id,

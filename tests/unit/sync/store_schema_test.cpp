@@ -140,3 +140,54 @@ TEST_CASE("a reader sees what the writer committed", "[store]") {
   CHECK(reader->certificates().value().size() == federation().certificates().size());
   CHECK(reader->revocations().value().empty());
 }
+
+TEST_CASE("a version-1 database is migrated; its tickets get empty new fields", "[store][schema]") {
+  test::TempDir dir;
+  const auto path = dir.file("node.db");
+  std::string old_ticket;
+  {
+    Store store = federation().open_store(path);
+    auto province = EventWriter::create(store, federation().node("44").keys.sign, "44", kT0);
+    auto county = EventWriter::create(store, federation().node("440305").keys.sign, "440305", kT0);
+    old_ticket = province->submit(test::complaint(), "440305", kT0)->event.ticket_id();
+    REQUIRE(province->append(old_ticket, test::routed("440305"), kT0 + kMinute));
+    REQUIRE(county->append(old_ticket, test::received(), kT0 + 2 * kMinute));
+  }
+  // What schema version 1 wrote: the tickets table without the columns of migration 2.
+  execute(path,
+          "DROP INDEX tickets_by_submitter; DROP INDEX tickets_by_assignee; "
+          "ALTER TABLE tickets DROP COLUMN submitter; "
+          "ALTER TABLE tickets DROP COLUMN business_uscc; "
+          "ALTER TABLE tickets DROP COLUMN business_name; "
+          "ALTER TABLE tickets DROP COLUMN category; "
+          "ALTER TABLE tickets DROP COLUMN assignee_kind; "
+          "ALTER TABLE tickets DROP COLUMN assignee; PRAGMA user_version = 1");
+  CHECK(StoreReader::open(path).error().code == "sync.schema_version");
+
+  StoreOptions options;
+  options.path = path;
+  options.anchor_key = federation().anchor();
+  Store store = Store::open(options).value();
+  CHECK(query_int(path, "PRAGMA user_version") == latest_schema_version());
+  CHECK(query_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'tickets_by_assignee'") ==
+        1);
+  Ticket old = store.reader().ticket(old_ticket).value().value();
+  CHECK(old.state == "received");
+  CHECK(old.submitter.empty());
+  CHECK(old.business_uscc.empty());
+  CHECK(old.category.empty());
+  CHECK(old.assignee_kind.empty());
+
+  // Its next events fill what they set; new tickets have every field.
+  auto county = EventWriter::create(store, federation().node("440305").keys.sign, "440305", kT0);
+  REQUIRE(county->append(old_ticket,
+                         test::assigned(weiquan::v1::ASSIGNEE_KIND_OFFICER, "officer-2"),
+                         kT0 + 3 * kMinute));
+  old = store.reader().ticket(old_ticket).value().value();
+  CHECK(old.assignee_kind == "officer");
+  CHECK(old.assignee == "officer-2");
+  CHECK(old.submitter.empty());
+  auto province = EventWriter::create(store, federation().node("44").keys.sign, "44", kT0);
+  const auto fresh = province->submit(test::complaint(), "440305", kT0)->event.ticket_id();
+  CHECK(store.reader().ticket(fresh).value()->submitter == "consumer-1");
+}

@@ -12,36 +12,9 @@ using namespace wq::sync;
 using test::federation;
 using test::kMinute;
 using test::kT0;
+using test::Scenario;
 
 namespace {
-
-// One store watched from the province, with a writer for each node that holds the ticket in turn
-// (in a deployment each node writes to its own store; the events are the same).
-struct Scenario {
-  test::TempDir dir;
-  Store store = federation().open_store(dir.file("node.db"));
-  EventWriter province = writer("44");
-  EventWriter county = writer("440305");
-  EventWriter station = writer("440305001");
-  EventWriter other_county = writer("440306");
-  std::string ticket;
-
-  EventWriter writer(const std::string& id) {
-    return EventWriter::create(store, federation().node(id).keys.sign, id, kT0).value();
-  }
-
-  // Filed at the province, routed to the county, received there.
-  void file_and_route() {
-    auto submission = province.submit(test::complaint(), "440305", kT0);
-    REQUIRE(submission);
-    ticket = submission->event.ticket_id();
-    REQUIRE(province.append(ticket, test::routed("440305"), kT0 + kMinute));
-    REQUIRE(county.append(ticket, test::received(), kT0 + 2 * kMinute));
-  }
-
-  Ticket projection() { return store.reader().ticket(ticket).value().value(); }
-  std::size_t event_count() { return store.reader().events(ticket).value().size(); }
-};
 
 // Copies every event of `ticket` from one store to another in one batch.
 std::vector<Result<ApplyOutcome>> replicate(Store& from, Store& to, const std::string& ticket) {

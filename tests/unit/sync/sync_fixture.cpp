@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <cassert>
+#include <catch2/catch.hpp>
 #include <system_error>
 
 namespace wq::sync::test {
@@ -70,6 +71,26 @@ const Federation& federation() {
   return instance;
 }
 
+EventWriter Scenario::writer(const std::string& id) {
+  return EventWriter::create(store, federation().node(id).keys.sign, id, kT0).value();
+}
+
+void Scenario::file_and_route() {
+  auto submission = province.submit(complaint(), "440305", kT0);
+  REQUIRE(submission);
+  ticket = submission->event.ticket_id();
+  REQUIRE(province.append(ticket, routed("440305"), kT0 + kMinute));
+  REQUIRE(county.append(ticket, received(), kT0 + 2 * kMinute));
+}
+
+Ticket Scenario::projection() {
+  return store.reader().ticket(ticket).value().value();
+}
+
+std::size_t Scenario::event_count() {
+  return store.reader().events(ticket).value().size();
+}
+
 weiquan::v1::EventBody draft(weiquan::v1::Role role) {
   weiquan::v1::EventBody body;
   body.mutable_actor()->set_role(role);
@@ -121,10 +142,23 @@ weiquan::v1::EventBody refused() {
   return body;
 }
 
-weiquan::v1::EventBody assigned_station(const std::string& station) {
+weiquan::v1::EventBody assigned(weiquan::v1::AssigneeKind kind, const std::string& assignee) {
   auto body = draft(weiquan::v1::ROLE_OFFICER);
-  body.mutable_assigned()->set_kind(weiquan::v1::ASSIGNEE_KIND_STATION);
-  body.mutable_assigned()->set_assignee(station);
+  body.mutable_assigned()->set_kind(kind);
+  body.mutable_assigned()->set_assignee(assignee);
+  return body;
+}
+
+weiquan::v1::EventBody assigned_station(const std::string& station) {
+  return assigned(weiquan::v1::ASSIGNEE_KIND_STATION, station);
+}
+
+weiquan::v1::EventBody transferred(weiquan::v1::TransferDirection direction,
+                                   const std::string& to_node) {
+  auto body = draft(weiquan::v1::ROLE_OFFICER);
+  body.mutable_transferred()->set_direction(direction);
+  body.mutable_transferred()->set_to_node(to_node);
+  body.mutable_transferred()->set_reason("经营者住所地不在本辖区");
   return body;
 }
 

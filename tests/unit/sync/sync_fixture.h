@@ -12,6 +12,7 @@
 #include "weiquan/crypto/certificate.h"
 #include "weiquan/crypto/keys.h"
 #include "weiquan/sync/certificate_codec.h"
+#include "weiquan/sync/event_writer.h"
 #include "weiquan/sync/store.h"
 #include "weiquan/v1/weiquan.pb.h"
 
@@ -54,6 +55,24 @@ class Federation {
 // The process-wide federation (key generation is the slow part of setting one up).
 const Federation& federation();
 
+// One store watched from the province, with a writer for each node that holds a ticket in turn
+// (in a deployment each node writes to its own store; the events are the same).
+struct Scenario {
+  TempDir dir;
+  Store store = federation().open_store(dir.file("node.db"));
+  EventWriter province = writer("44");
+  EventWriter county = writer("440305");
+  EventWriter station = writer("440305001");
+  EventWriter other_county = writer("440306");
+  std::string ticket;
+
+  EventWriter writer(const std::string& id);
+  // Filed at the province, routed to the county, received there.
+  void file_and_route();
+  Ticket projection();
+  std::size_t event_count();
+};
+
 // Drafts: an EventBody with an actor and one kind set, as EventWriter takes them.
 weiquan::v1::EventBody draft(weiquan::v1::Role role);
 weiquan::v1::EventBody complaint(std::int64_t received_at_ms = kT0);
@@ -61,7 +80,10 @@ weiquan::v1::EventBody routed(const std::string& to_node);
 weiquan::v1::EventBody received();
 weiquan::v1::EventBody accepted();
 weiquan::v1::EventBody refused();
+weiquan::v1::EventBody assigned(weiquan::v1::AssigneeKind kind, const std::string& assignee);
 weiquan::v1::EventBody assigned_station(const std::string& station);
+weiquan::v1::EventBody transferred(weiquan::v1::TransferDirection direction,
+                                   const std::string& to_node);
 weiquan::v1::EventBody message(const std::string& text);
 weiquan::v1::EventBody mediation_result(bool agreement);
 weiquan::v1::EventBody closed(std::int64_t amount_recovered_fen);

@@ -80,17 +80,46 @@ struct Ticket {
   bool consent_disclosure = false;
   bool consent_mediation = false;
   bool anonymous = false;  // an anonymous report
+  // From `submitted`: the consumer's account id when a consumer filed it online ("" when staff or
+  // the node filed it), the business complained about and the category of goods or services.
+  std::string submitter;
+  std::string business_uscc;
+  std::string business_name;
+  std::string category;
+  // Who handles the ticket now, from the last `assigned`: assignee_kind is "station", "officer",
+  // "enterprise" or "association" and assignee the node id, account id or USCC it names; both ""
+  // when nobody was assigned since the ticket last moved between offices (`routed`,
+  // `transferred`). A store written before schema version 2 has these six fields empty for the
+  // tickets it held then, until their next `assigned`.
+  std::string assignee_kind;
+  std::string assignee;
   std::vector<policies::Clock> clocks;
 };
 
+enum class TicketOrder {
+  by_id,   // ticket ids ascending; page with after_id
+  by_due,  // running clocks first, earliest next_due_ms first, then the rest; ties by id; page
+           // with offset
+};
+
+// Every condition set must hold. Results are bounded: at most kMaxTicketQueryLimit tickets
+// whatever `limit` asks.
 struct TicketQuery {
   std::optional<std::string> state;
   std::optional<std::string> holder;
   std::optional<std::int64_t> due_before_ms;  // next_due_ms in (0, due_before_ms)
   std::optional<bool> closed;
-  std::string after_id;  // page after this ticket id (ids ascend)
+  std::optional<std::string> submitter;
+  std::optional<std::string> assignee_kind;
+  std::optional<std::string> assignee;  // best with assignee_kind (an index lookup then)
+  std::optional<policies::TicketType> type;
+  TicketOrder order = TicketOrder::by_id;
+  std::string after_id;    // by_id: the page after this ticket id (ignored by by_due)
+  std::size_t offset = 0;  // tickets of the order to skip first
   std::size_t limit = 100;
 };
+
+inline constexpr std::size_t kMaxTicketQueryLimit = 1000;
 
 struct QuarantinedEvent {
   Record record;          // the equivocating bytes as received
@@ -109,7 +138,10 @@ class StoreReader {
   ~StoreReader();
 
   Result<std::optional<Ticket>> ticket(std::string_view ticket_id) const;
+  // The tickets matching `query`, in its order (at most kMaxTicketQueryLimit), with their clocks.
   Result<std::vector<Ticket>> tickets(const TicketQuery& query) const;
+  // How many tickets match `query`'s conditions (order, offset and limit do not count).
+  Result<std::uint64_t> count(const TicketQuery& query) const;
 
   Result<std::optional<SignedEvent>> event(std::string_view ticket_id, std::uint64_t seq) const;
   // Events of one ticket with seq >= from_seq, in order, at most `limit`.
