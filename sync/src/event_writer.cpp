@@ -32,6 +32,23 @@ Status check_draft(const EventBody& body, bool submission) {
   return {};
 }
 
+// How far a receipt time may lie ahead of this node's clock (the clocks of the computers filing
+// and registering tickets differ a little from the node's).
+constexpr std::int64_t kReceiptTimeSkewMs = 5 * 60'000;
+
+Status check_receipt_time(std::int64_t received_at_ms, std::int64_t now_ms) {
+  if (received_at_ms <= 0) {
+    return make_error("sync.bad_receipt_time", "the ticket's receipt time is not set");
+  }
+  if (received_at_ms > now_ms + kReceiptTimeSkewMs) {
+    return make_error("sync.bad_receipt_time",
+                      "the ticket's receipt time lies " +
+                          std::to_string((received_at_ms - now_ms) / 60'000) +
+                          " minutes in the future");
+  }
+  return {};
+}
+
 // Signs the next event of `ticket_id` and applies it within the open transaction.
 Result<SignedEvent> write(Store::Impl& store, const crypto::SigningKeyPair& key,
                           const std::string& author, const std::string& ticket_id, EventBody body,
@@ -63,10 +80,7 @@ Result<Submission> submit_one(Store::Impl& store, const crypto::SigningKeyPair& 
   if (Status ok = check_draft(body, true); !ok) return ok.error();
   if (!valid_node_id(competent_office)) return bad_draft("competent office is not a node id");
   auto& submitted = *body.mutable_submitted();
-  if (submitted.received_at_ms() == 0) submitted.set_received_at_ms(now_ms);
-  if (submitted.received_at_ms() < 0 || submitted.received_at_ms() > now_ms) {
-    return bad_draft("the receipt time lies in the future");
-  }
+  if (Status ok = check_receipt_time(submitted.received_at_ms(), now_ms); !ok) return ok.error();
   if (submitted.rule_version().empty()) {
     const std::string& region = submitted.jurisdiction_region();
     auto rule_version = rule_version_in_force(submitted.received_at_ms(),

@@ -46,6 +46,17 @@ void next_assignee(const EventBody& body, Ticket& ticket) {
   }
 }
 
+// The time `body`, the event after `before`, feeds the clocks (see projection.h).
+std::int64_t clock_time(const Ticket& before, const EventBody& body) {
+  if (body.has_submitted()) return body.submitted().received_at_ms();
+  // The holder wrote `body`: the intake node, as long as the ticket has not left it.
+  const bool at_intake = before.holder == before.intake_node;
+  const bool routed_to_itself =
+      body.has_routed() && before.last_seq == 1 && body.routed().to_node() == before.intake_node;
+  const bool received_there = body.has_received() && before.last_seq == 2 && at_intake;
+  return routed_to_itself || received_there ? before.received_at_ms : body.time_ms();
+}
+
 policies::TicketType next_type(const EventBody& body, policies::TicketType type) {
   if (body.has_submitted()) return *from_wire(body.submitted().type());
   if (body.has_type_changed()) return *from_wire(body.type_changed().to());
@@ -91,7 +102,9 @@ Result<Projection> advance(const Projection& projection, const SignedEvent& even
     if (!policy) return policy.error();
     next.policy = *policy;
   }
-  if (Status ok = feed_clocks(next.clocks, *next.policy, {type, after.anonymous}, body); !ok) {
+  if (Status ok = feed_clocks(next.clocks, *next.policy, {type, after.anonymous}, body,
+                              clock_time(before, body));
+      !ok) {
     return ok.error();
   }
   after.type = next_type(body, type);
@@ -111,12 +124,19 @@ Result<policies::ClockBook> replay_clocks(const Ticket& ticket,
                                           std::span<const SignedEvent> events) {
   policies::ClockBook clocks;
   policies::TicketType type = policies::TicketType::complaint;
+  Ticket before;  // what clock_time needs of the ticket before each event
+  before.intake_node = ticket.intake_node;
+  before.received_at_ms = ticket.received_at_ms;
   for (const SignedEvent& event : events) {
     if (event.body.has_submitted()) type = next_type(event.body, type);
-    if (Status ok = feed_clocks(clocks, policy, {type, ticket.anonymous}, event.body); !ok) {
+    if (Status ok = feed_clocks(clocks, policy, {type, ticket.anonymous}, event.body,
+                                clock_time(before, event.body));
+        !ok) {
       return ok.error();
     }
     type = next_type(event.body, type);
+    before.holder = next_holder(event.body, before.holder);
+    before.last_seq = event.seq();
   }
   return clocks;
 }

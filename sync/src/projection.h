@@ -1,6 +1,12 @@
 // The ticket projection and how one event advances it: holder (single writer), lifecycle state,
-// type, clocks. Pure: reads nothing but its arguments, so the store and any replay get the same
-// answer from the same chain.
+// type, assignee, clocks. Pure: reads nothing but its arguments, so the store and any replay get
+// the same answer from the same chain.
+//
+// Clocks run from the real receipt time. A call, letter or visit is registered by an officer after
+// it arrived, with Submitted.received_at_ms saying when; so the intake of a ticket — `submitted`,
+// then, as seq 2 and 3, the intake node's `routed` to itself and its `received` — feeds the clock
+// book that receipt time. Every other event feeds its own time_ms (and the clock book takes a time
+// earlier than the previous event's as the previous event's).
 #pragma once
 
 #include "weiquan/crypto/certificate.h"

@@ -67,10 +67,11 @@ Result<const policies::PolicyDocument*> find_policy(std::string_view rule_versio
 }
 
 Status feed_clocks(policies::ClockBook& clocks, const policies::PolicyDocument& policy,
-                   const policies::TicketFacts& ticket, const EventBody& body) {
+                   const policies::TicketFacts& ticket, const EventBody& body,
+                   std::int64_t time_ms) {
   policies::ClockEvent event;
   event.kind = kind_name(body);
-  event.time_ms = body.has_submitted() ? body.submitted().received_at_ms() : body.time_ms();
+  event.time_ms = time_ms;
   event.variant = body.has_closed() ? std::string_view(body.closed().result()) : variant(body);
   if (body.has_extension_decided()) {
     event.clock = body.extension_decided().clock();

@@ -26,9 +26,11 @@ bool is_terminal(policies::TicketType type, std::string_view state);
 // The document lives as long as the process.
 Result<const policies::PolicyDocument*> find_policy(std::string_view rule_version);
 
-// Feeds `body` into the ticket's clocks under `policy`; policies.* codes from the clock rules.
+// Feeds `body` into the ticket's clocks under `policy` as of `time_ms` (the time it counts from,
+// see projection.h); policies.* codes from the clock rules.
 Status feed_clocks(policies::ClockBook& clocks, const policies::PolicyDocument& policy,
-                   const policies::TicketFacts& ticket, const weiquan::v1::EventBody& body);
+                   const policies::TicketFacts& ticket, const weiquan::v1::EventBody& body,
+                   std::int64_t time_ms);
 
 // The "<id>@<version>" of the policy document governing a ticket received at `received_at_ms` in
 // `region` (policies.no_policy_in_force).

@@ -211,6 +211,7 @@ class StoreAppends {
       auto& submitted = *body.mutable_submitted();
       submitted.set_type(weiquan::v1::TICKET_TYPE_COMPLAINT);
       submitted.set_channel(weiquan::v1::CHANNEL_WEB);
+      submitted.set_received_at_ms(kT0);
       submitted.set_jurisdiction_region("440305");
       submitted.set_description("空调安装后不制冷，商家拒绝退货。");
     }

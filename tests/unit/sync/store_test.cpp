@@ -309,7 +309,7 @@ TEST_CASE("the writer owns the chain fields of a draft", "[store]") {
   CHECK(s.county.append("440305-20250303-000009", test::accepted(), kT0).error().code ==
         "sync.unknown_ticket");
   CHECK(s.province.submit(test::complaint(kT0 + test::kDay), "440305", kT0).error().code ==
-        "sync.bad_draft");
+        "sync.bad_receipt_time");
   CHECK(s.province.submit(test::complaint(), "somewhere", kT0).error().code == "sync.bad_draft");
   CHECK(
       EventWriter::create(s.store, federation().node("44").keys.sign, "440305", kT0).error().code ==

@@ -4,7 +4,9 @@
 // set, everything else left empty — and the current time. The writer fills version, ticket id, seq,
 // prev_hash (from the store's head of the ticket), author (this node) and time, signs the body once
 // and applies it to the store in the same transaction that reads the head, so two events can never
-// take the same seq. A `submitted` event opens a new ticket: its id is
+// take the same seq. A `submitted` event opens a new ticket: the caller sets its real receipt time
+// (Submitted.received_at_ms: now for an online filing, when the call, letter or visit arrived for
+// one an officer registers later; the ticket's clocks run from it), its id is
 // <this node>-<China date of received_at>-<next serial>, its rule version defaults to the policy
 // document in force on the receipt date, and the consumer's signed receipt is issued with it.
 // Local events are checked like remote ones (holder, lifecycle, clocks) except that the signature
@@ -13,7 +15,8 @@
 //
 // Ownership: the writer refers to a Store and a key pair owned by the caller; both must outlive it.
 // Threads: like the Store, one thread at a time (the writer strand).
-// Failure codes: sync.bad_draft (fields the writer owns were set, or no kind), sync.key_mismatch,
+// Failure codes: sync.bad_draft (fields the writer owns were set, or no kind),
+// sync.bad_receipt_time (a receipt time unset or more than 5 minutes after now), sync.key_mismatch,
 // sync.bad_ticket_id, sync.unknown_ticket, sync.ticket_serial_exhausted, plus every code of
 // Store::apply.
 #pragma once
