@@ -106,6 +106,25 @@ Result<Submission> submit_one(Store::Impl& store, const crypto::SigningKeyPair& 
   return Submission{std::move(*event), std::move(*receipt)};
 }
 
+// Opens a ticket and appends the events that follow, all or nothing, within the open transaction.
+Result<Intake> intake_one(Store::Impl& store, const crypto::SigningKeyPair& key,
+                          const std::string& author, const NewTicket& ticket, std::int64_t now_ms) {
+  return store.in_savepoint([&]() -> Result<Intake> {
+    auto submission =
+        submit_one(store, key, author, ticket.submitted, ticket.competent_office, now_ms);
+    if (!submission) return submission.error();
+    Intake intake{std::move(*submission), {}};
+    intake.then.reserve(ticket.then.size());
+    for (const EventBody& draft : ticket.then) {
+      if (Status ok = check_draft(draft, false); !ok) return ok.error();
+      auto event = write(store, key, author, intake.submission.event.ticket_id(), draft, now_ms);
+      if (!event) return event.error();
+      intake.then.push_back(std::move(*event));
+    }
+    return intake;
+  });
+}
+
 }  // namespace
 
 EventWriter::EventWriter(Store& store, const crypto::SigningKeyPair& key, std::string node_id)
@@ -163,17 +182,38 @@ Result<Submission> EventWriter::submit(EventBody body, std::string_view competen
 Result<std::vector<Result<Submission>>> EventWriter::submit_batch(std::span<const EventBody> bodies,
                                                                   std::string_view competent_office,
                                                                   std::int64_t now_ms) {
-  Store::Impl& store = *store_->impl_;
-  using Submissions = std::vector<Result<Submission>>;
-  return store.in_transaction([&]() -> Result<Submissions> {
-    Submissions submissions;
-    submissions.reserve(bodies.size());
-    for (const EventBody& draft : bodies) {
-      auto submission = submit_one(store, *key_, node_id_, draft, competent_office, now_ms);
-      if (!submission && is_db_failure(submission.error())) return submission.error();
-      submissions.push_back(std::move(submission));
+  std::vector<NewTicket> tickets;
+  tickets.reserve(bodies.size());
+  for (const EventBody& body : bodies) {
+    tickets.push_back({body, std::string(competent_office), {}});
+  }
+  auto intakes = intake_batch(tickets, now_ms);
+  if (!intakes) return intakes.error();
+  std::vector<Result<Submission>> submissions;
+  submissions.reserve(intakes->size());
+  for (auto& intake : *intakes) {
+    if (intake) {
+      submissions.emplace_back(std::move(intake->submission));
+    } else {
+      submissions.emplace_back(intake.error());
     }
-    return submissions;
+  }
+  return submissions;
+}
+
+Result<std::vector<Result<Intake>>> EventWriter::intake_batch(std::span<const NewTicket> tickets,
+                                                              std::int64_t now_ms) {
+  Store::Impl& store = *store_->impl_;
+  using Intakes = std::vector<Result<Intake>>;
+  return store.in_transaction([&]() -> Result<Intakes> {
+    Intakes intakes;
+    intakes.reserve(tickets.size());
+    for (const NewTicket& ticket : tickets) {
+      auto intake = intake_one(store, *key_, node_id_, ticket, now_ms);
+      if (!intake && is_db_failure(intake.error())) return intake.error();
+      intakes.push_back(std::move(intake));
+    }
+    return intakes;
   });
 }
 

@@ -49,6 +49,9 @@ Result<WriterStatements> prepare_statements(sql::Db& db) {
        "INSERT INTO ticket_serials (intake_node, date, last_serial) VALUES (?1, ?2, 1) "
        "ON CONFLICT (intake_node, date) DO UPDATE SET last_serial = last_serial + 1 "
        "RETURNING last_serial"},
+      {&s.savepoint, "SAVEPOINT item"},
+      {&s.release, "RELEASE item"},
+      {&s.rollback_to, "ROLLBACK TO item"},
   };
   for (const auto& [stmt, text] : all) {
     auto prepared = db.prepare(text);

@@ -7,8 +7,8 @@
 #include <unordered_map>
 
 #include "projection.h"
-#include "weiquan/sync/sqlite.h"
 #include "weiquan/crypto/certificate.h"
+#include "weiquan/sync/sqlite.h"
 #include "weiquan/sync/store.h"
 
 namespace wq::sync {
@@ -34,6 +34,9 @@ struct WriterStatements {
   sql::Stmt insert_clock;
   sql::Stmt insert_quarantine;
   sql::Stmt next_serial;
+  sql::Stmt savepoint;  // SAVEPOINT, RELEASE and ROLLBACK TO of one item of a batch
+  sql::Stmt release;
+  sql::Stmt rollback_to;
 };
 
 struct Store::Impl {
@@ -64,6 +67,10 @@ struct Store::Impl {
   // dropped on rollback.
   template <class F>
   auto in_transaction(F&& body) -> decltype(body());
+  // Runs `body` inside the open transaction as one unit: what it wrote stays when it returns ok and
+  // is rolled back, with the cache, when it fails.
+  template <class F>
+  auto in_savepoint(F&& body) -> decltype(body());
 };
 
 template <class F>
@@ -75,6 +82,18 @@ auto Store::Impl::in_transaction(F&& body) -> decltype(body()) {
     if (Status ok = transaction->commit(); !ok) result = ok.error();
   }
   if (!result) cache.clear();
+  return result;
+}
+
+template <class F>
+auto Store::Impl::in_savepoint(F&& body) -> decltype(body()) {
+  if (Status ok = statements.savepoint.run(); !ok) return ok.error();
+  auto result = body();
+  if (!result) {
+    cache.clear();
+    if (Status ok = statements.rollback_to.run(); !ok) return ok.error();
+  }
+  if (Status ok = statements.release.run(); !ok) return ok.error();
   return result;
 }
 

@@ -46,6 +46,19 @@ struct Draft {
   weiquan::v1::EventBody body;  // actor and kind only
 };
 
+// A ticket to open together with the events that follow its `submitted` at once: at the office
+// with jurisdiction, `routed` to itself and `received` (actor ROLE_SYSTEM both).
+struct NewTicket {
+  weiquan::v1::EventBody submitted;  // actor and `submitted`
+  std::string competent_office;      // node id the receipt names as the office with jurisdiction
+  std::vector<weiquan::v1::EventBody> then;  // actor and kind each, appended in this order
+};
+
+struct Intake {
+  Submission submission;
+  std::vector<SignedEvent> then;  // seq 2, 3, ... of the new ticket
+};
+
 class EventWriter {
  public:
   // `node_id` must have a certificate in the store, valid now, whose sign key is `key`'s.
@@ -67,11 +80,18 @@ class EventWriter {
   Result<std::vector<Result<SignedEvent>>> append_batch(std::span<const Draft> drafts,
                                                         std::int64_t now_ms);
 
-  // Many submissions in ONE transaction, with the same per-item semantics as append_batch, except
-  // that a refused submission may have used up a ticket serial (serials may have gaps).
+  // Many submissions in ONE transaction: intake_batch with nothing after `submitted`.
   Result<std::vector<Result<Submission>>> submit_batch(
       std::span<const weiquan::v1::EventBody> bodies, std::string_view competent_office,
       std::int64_t now_ms);
+
+  // Opens many tickets, each with the events that follow at once, in ONE transaction (one fsync:
+  // the node's group commit). The outer error means the database failed and nothing was
+  // committed; otherwise each ticket has its own result and is all or nothing: when its
+  // `submitted` or any event of its `then` is refused, nothing of it stays (not even its serial),
+  // and the error is that of the refused event.
+  Result<std::vector<Result<Intake>>> intake_batch(std::span<const NewTicket> tickets,
+                                                   std::int64_t now_ms);
 
  private:
   EventWriter(Store& store, const crypto::SigningKeyPair& key, std::string node_id);
