@@ -4,6 +4,7 @@
 //   node.key                  the node's secret keys, mode 0600 (crypto/key_file.h)
 //   certificate-request.json  the public half a parent needs to enrol this node
 //   store.db                  the SQLite store (sync/store.h), created at enrolment
+//   office.db                 accounts, sessions, business directory (office_db.h), on first use
 //
 // Thread safety: plain functions over the file system; callers serialise access to one directory.
 // Failure codes: node.config_missing, node.config_invalid, node.not_enrolled, node.exists,
@@ -52,6 +53,7 @@ struct NodeDir {
   fs::path key_path() const { return root / "node.key"; }
   fs::path request_path() const { return root / "certificate-request.json"; }
   fs::path store_path() const { return root / "store.db"; }
+  fs::path office_path() const { return root / "office.db"; }
 };
 
 Result<NodeConfig> load_config(const NodeDir& dir);
