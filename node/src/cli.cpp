@@ -1,10 +1,12 @@
 #include "cli.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 
+#include "office_commands.h"
 #include "weiquan/crypto/sodium.h"
 #include "weiquan/node/commands.h"
 
@@ -37,7 +39,15 @@ struct Options {
   std::string http;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_connections = 256;
+  std::string role;
+  std::string name;
+  std::string uscc;
+  std::string login;
+  std::string file;
 };
+
+// At most this many rejected rows are listed after an import's summary.
+constexpr std::size_t kImportErrorsShown = 20;
 
 int do_init(const Options& o) {
   auto level = crypto::parse_level(o.level);
@@ -97,6 +107,37 @@ int do_run(const Options& o) {
   return 0;
 }
 
+int do_user_add(const Options& o) {
+  auto role = parse_role(o.role);
+  if (!role) return fail(role.error());
+  auto account =
+      add_user({NodeDir{o.dir}, *role, o.name, o.uscc, o.login, password_cost_from_environment()});
+  if (!account) return fail(account.error());
+  std::printf("account: %s\nlogin: %s\npassword: %s\nrole: %s\n",
+              account->principal.account_id.c_str(), account->login.c_str(),
+              account->password.c_str(), std::string(role_name(*role)).c_str());
+  crypto::wipe(account->password);
+  return 0;
+}
+
+int do_business_import(const Options& o) {
+  auto report = import_businesses(NodeDir{o.dir}, o.file, [](std::size_t rows) {
+    std::fprintf(stderr, "%zu rows read\n", rows);
+  });
+  if (!report) return fail(report.error());
+  std::printf("added %zu, updated %zu, rejected %zu\n", report->added, report->updated,
+              report->rejected);
+  const std::size_t shown = std::min(report->errors.size(), kImportErrorsShown);
+  for (std::size_t i = 0; i < shown; ++i) {
+    std::printf("line %zu: %s\n", report->errors[i].line, report->errors[i].reason.c_str());
+  }
+  if (report->rejected > shown) std::printf("(%zu more rejected)\n", report->rejected - shown);
+  if (report->rejected > 0 && report->added + report->updated == 0) {
+    return fail(make_error("node.bad_csv", "every row was rejected"));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -149,6 +190,26 @@ int run_cli(int argc, char** argv) {
                   "connections served at once; beyond them clients get 503")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
   run->callback([&] { code = do_run(o); });
+
+  auto* user = app.add_subcommand("user", "manage the accounts of people who use this node");
+  user->require_subcommand(1);
+  auto* user_add =
+      user->add_subcommand("add", "add a staff account and print its credentials once");
+  user_add->add_option("--dir", o.dir, "node directory")->required();
+  user_add->add_option("--role", o.role, "officer|supervisor|enterprise|association|admin")
+      ->required();
+  user_add->add_option("--name", o.name, "the person's or organisation's name")->required();
+  user_add->add_option("--uscc", o.uscc, "unified social credit code (enterprise accounts only)");
+  user_add->add_option("--login", o.login, "login name (default <role>-<n>, e.g. officer-1)");
+  user_add->callback([&] { code = do_user_add(o); });
+
+  auto* business = app.add_subcommand("business", "the directory of businesses this office knows");
+  business->require_subcommand(1);
+  auto* business_import = business->add_subcommand(
+      "import", "add or update businesses from a CSV file (header uscc,name,region,address)");
+  business_import->add_option("--dir", o.dir, "node directory")->required();
+  business_import->add_option("--file", o.file, "UTF-8 CSV file")->required();
+  business_import->callback([&] { code = do_business_import(o); });
 
   try {
     app.parse(argc, argv);
