@@ -7,16 +7,22 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <thread>
 #include <vector>
 
+#include "account_routes.h"
+#include "api_context.h"
 #include "http_server.h"
 #include "metrics.h"
 #include "router.h"
 #include "store_writer.h"
 #include "system_routes.h"
+#include "ticket_routes.h"
+#include "weiquan/crypto/key_file.h"
 #include "weiquan/node/commands.h"
 
 namespace wq::node {
@@ -24,6 +30,12 @@ namespace wq::node {
 namespace {
 
 constexpr unsigned kIoThreads = 2;
+constexpr unsigned kPasswordThreads = 1;
+
+std::int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 // Logs go to standard error; standard output carries only what scripts read.
 void use_stderr_logger() {
@@ -44,12 +56,25 @@ Status serve(const RunOptions& options) {
   auto endpoint = http::parse_listen_address(options.http_listen.empty() ? config->http_listen
                                                                          : options.http_listen);
   if (!endpoint) return endpoint.error();
+  auto keys = crypto::read_key_file(options.dir.key_path());
+  if (!keys) return keys.error();
   auto store = open_store(options.dir, *config);
   if (!store) return store.error();
+  auto office = OfficeDb::open(options.dir.office_path());
+  if (!office) return office.error();
+  AccountsOptions account_options;
+  account_options.cost = password_cost_from_environment();
+  auto accounts = Accounts::open(*office, keys->box, account_options);
+  if (!accounts) return accounts.error();
+  BusinessDirectory businesses(*office);
+  DuplicateIndex duplicates(*office);
+  ReaderPool readers(options.dir.store_path());
+  EvidenceStore evidence(options.dir.root / "evidence", options.max_evidence_bytes);
 
   http::HttpOptions http_options;
   http_options.body_limit_bytes = options.max_body_bytes;
   http_options.max_connections = options.max_connections;
+  http_options.upload_limit_bytes = options.max_evidence_bytes;
 
   // Declaration order is destruction order in reverse: the router and metrics outlive the
   // io_context (sessions destroyed with it still report to them); the server goes first.
@@ -58,7 +83,17 @@ Status serve(const RunOptions& options) {
   http::add_system_routes(router, *config, metrics);
 
   boost::asio::io_context io(static_cast<int>(kIoThreads));
-  StoreWriter writer(io, std::move(*store));
+  boost::asio::thread_pool password_pool(kPasswordThreads);
+  auto writer =
+      StoreWriter::open(io, std::move(*store), keys->sign, config->node_id, wall_clock_ms());
+  if (!writer) return writer.error();
+  IntakeQueue intake(**writer, duplicates, io, wall_clock_ms);
+  const http::ApiContext api{
+      *config,       *keys,        *accounts, businesses, duplicates,
+      **writer,      intake,       readers,   evidence,   policies::RegionTable::builtin(),
+      password_pool, wall_clock_ms};
+  http::add_account_routes(router, api);
+  http::add_ticket_routes(router, api);
   http::HttpServer server(io, router, metrics, http_options);
   auto bound = server.listen(*endpoint);
   if (!bound) return bound.error();
@@ -92,8 +127,9 @@ Status serve(const RunOptions& options) {
     });
   }
   for (auto& thread : threads) thread.join();
+  password_pool.join();
 
-  writer.close();
+  (*writer)->close();
   spdlog::info("stopped: store closed");
   if (crashed) return make_error("node.internal", "the node stopped on an unexpected exception");
   return {};

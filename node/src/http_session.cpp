@@ -57,11 +57,25 @@ void HttpSession::read_request() {
   state_ = State::reading;
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(options_.header_limit_bytes));
-  parser_->body_limit(options_.body_limit_bytes);
   stream_.expires_after(options_.read_timeout);
+  bhttp::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+// The body limit depends on the endpoint: evidence uploads carry files, everything else JSON.
+void HttpSession::on_header(beast::error_code ec) {
+  if (state_ == State::closed) return;
+  if (ec) return on_read(ec);
+  const auto& header = parser_->get();
+  const std::string_view target = header.target();
+  const bool upload = header.method() == bhttp::verb::post &&
+                      target.substr(0, target.find('?')).ends_with("/evidence");
+  body_limit_ = upload ? options_.upload_limit_bytes : options_.body_limit_bytes;
+  parser_->body_limit(body_limit_);
   bhttp::async_read(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+      [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
 }
 
 void HttpSession::on_read(beast::error_code ec) {
@@ -76,10 +90,10 @@ void HttpSession::on_read(beast::error_code ec) {
     return close();
   }
   if (ec == bhttp::error::body_limit) {
-    return send(error_response(413, "http.payload_too_large",
-                               "the request body is larger than " +
-                                   std::to_string(options_.body_limit_bytes) + " bytes"),
-                false);
+    return send(
+        error_response(413, "http.payload_too_large",
+                       "the request body is larger than " + std::to_string(body_limit_) + " bytes"),
+        false);
   }
   if (ec == bhttp::error::header_limit) {
     return send(error_response(431, "http.header_too_large",

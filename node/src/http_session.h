@@ -47,6 +47,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   enum class State { reading, handling, writing, closed };
 
   void read_request();
+  void on_header(boost::beast::error_code ec);
   void on_read(boost::beast::error_code ec);
   void handle(boost::beast::http::request<boost::beast::http::string_body> message);
   void send(Response response, bool keep_alive);
@@ -62,6 +63,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::shared_ptr<Connections> connections_;
   std::uint64_t id_;
   State state_ = State::reading;
+  std::size_t body_limit_ = 0;  // of the request being read
   bool stopping_ = false;
   unsigned version_ = 11;
   std::string route_;

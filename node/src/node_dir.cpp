@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "atomic_file.h"
+
 namespace wq::node {
 
 namespace {
@@ -25,31 +27,6 @@ Result<std::string> read_small_file(const fs::path& path, std::string_view missi
     return make_error("node.config_invalid", path.string() + " is larger than 64 KiB");
   }
   return text;
-}
-
-// Writes through a temporary file, fsync and rename, so a crash leaves the old or the new file.
-Status write_file_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return make_error("node.io", tmp.string() + ": " + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int saved = errno;
-      ::close(fd);
-      return make_error("node.io", tmp.string() + ": " + std::strerror(saved));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced) return make_error("node.io", tmp.string() + ": fsync failed");
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return make_error("node.io", path.string() + ": " + ec.message());
-  return {};
 }
 
 Result<json> parse_json(const std::string& text, const fs::path& path, std::string_view code) {

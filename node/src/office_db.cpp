@@ -18,7 +18,7 @@ namespace {
 namespace sql = sync::sql;
 
 // Append only: a released migration is never edited.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: accounts, sealed personal data, sessions, node-local secrets, business directory.
     R"sql(
 CREATE TABLE accounts (
@@ -55,6 +55,19 @@ CREATE TABLE businesses (
   address TEXT NOT NULL
 ) STRICT;
 CREATE INDEX businesses_by_name ON businesses (name);
+)sql",
+    // 2: the duplicate index (duplicate_index.h): who filed about what, keyed without personal
+    // data.
+    R"sql(
+CREATE TABLE intake_keys (
+  ticket_id TEXT PRIMARY KEY,
+  consumer TEXT NOT NULL,
+  business TEXT NOT NULL,
+  matter TEXT NOT NULL,
+  type TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX intake_keys_by_consumer ON intake_keys (consumer, business, matter, type, received_at_ms);
 )sql",
 };
 

@@ -56,6 +56,7 @@ struct RunOptions {
   std::string http_listen;  // HOST:PORT; empty: config.json "http". Port 0 picks a free port.
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_connections = 256;
+  std::size_t max_evidence_bytes = 10 * 1024 * 1024;  // one evidence upload
 };
 
 // Runs an enrolled node until SIGTERM or SIGINT: opens the store, serves the HTTP API (docs/api.md)

@@ -1,0 +1,19 @@
+// The ticket endpoints of /api/v1/ (docs/api.md): filing (POST /tickets), the queue
+// (GET /tickets), one ticket with its timeline (GET /tickets/{id}), the lifecycle steps
+// (POST /tickets/{id}/actions), evidence upload and download (POST /tickets/{id}/evidence,
+// GET /tickets/{id}/evidence/{hash}), and the business directory search (GET /businesses).
+//
+// Reads run on the calling thread with a pooled reader; every write goes through the writer
+// strand — new tickets through the group-committing IntakeQueue, steps as one append each, whose
+// access checks read the ticket on the strand so they see exactly the state they append to.
+#pragma once
+
+#include "api_context.h"
+#include "router.h"
+
+namespace wq::node::http {
+
+// `context` must outlive the router's use.
+void add_ticket_routes(Router& router, const ApiContext& context);
+
+}  // namespace wq::node::http
