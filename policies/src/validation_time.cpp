@@ -37,6 +37,19 @@ std::string iso_of(std::int64_t unix_ms) {
 
 }  // namespace
 
+std::string format_time(std::int64_t unix_ms) {
+  using namespace std::chrono;
+  constexpr std::int64_t kDayMs = 24 * 60 * 60 * 1000;
+  constexpr std::int64_t kChinaOffsetMs = 8 * 60 * 60 * 1000;
+  const std::int64_t local = unix_ms + kChinaOffsetMs;
+  const std::int64_t in_day = ((local % kDayMs) + kDayMs) % kDayMs;
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%sT%02d:%02d:%02d.%03d+08:00", iso_of(unix_ms).c_str(),
+                static_cast<int>(in_day / 3'600'000), static_cast<int>(in_day / 60'000 % 60),
+                static_cast<int>(in_day / 1000 % 60), static_cast<int>(in_day % 1000));
+  return buffer;
+}
+
 Status check_time_ms(std::int64_t time_ms, std::int64_t now_ms) {
   if (time_ms < kEarliestTimeMs) {
     return invalid("times before 2004-01-01 (China time) are not accepted, got " + iso_of(time_ms));

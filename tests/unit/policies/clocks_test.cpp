@@ -150,6 +150,18 @@ TEST_CASE("an ODR enterprise negotiates within 10 working days", "[clocks]") {
   CHECK_FALSE(ticket.clock("complaint.mediation").running());
 }
 
+TEST_CASE("the office taking a dispute back from the enterprise ends the ODR time", "[clocks]") {
+  Ticket ticket(cst(2025, 10, 9, 9), {TicketType::complaint, false});
+  ticket.must("received", cst(2025, 10, 9, 9));
+  ticket.must("accepted", cst(2025, 10, 14, 9));
+  ticket.must("assigned", cst(2025, 10, 15, 10), "enterprise");
+  REQUIRE(ticket.clock("complaint.odr_negotiation").running());
+  ticket.must("assigned", cst(2025, 10, 30, 10), "officer");
+  CHECK_FALSE(ticket.clock("complaint.odr_negotiation").running());
+  CHECK(ticket.clock("complaint.odr_negotiation").overdue_at(cst(2025, 10, 31, 9)));
+  CHECK(ticket.clock("complaint.mediation").running());
+}
+
 TEST_CASE("a report's verification, its extension and the notice to the reporter", "[clocks]") {
   Ticket ticket(cst(2025, 12, 1, 10), {TicketType::report, false});
   ticket.must("received", cst(2025, 12, 1, 10));

@@ -127,3 +127,12 @@ TEST_CASE("malformed, impossible and out-of-range times", "[validation]") {
   CHECK(check_time_ms(kNow + kFutureToleranceMs, kNow).ok());
   CHECK_FALSE(check_time_ms(kNow + kFutureToleranceMs + 1, kNow).ok());
 }
+
+TEST_CASE("times are formatted in China time and read back", "[validation]") {
+  CHECK(format_time(0) == "1970-01-01T08:00:00.000+08:00");
+  CHECK(format_time(1'710'466'200'123) == "2024-03-15T09:30:00.123+08:00");
+  CHECK(format_time(1'710'431'999'999) == "2024-03-14T23:59:59.999+08:00");
+  for (const std::int64_t ms : {1'710'466'200'123LL, 1'700'000'000'000LL, 1'072'886'400'000LL}) {
+    CHECK(parse_time(format_time(ms), kNow).value() == ms);
+  }
+}

@@ -98,6 +98,8 @@ inline constexpr std::int64_t kFutureToleranceMs = 24 * 60 * 60 * 1000;
 Status check_time_ms(std::int64_t time_ms, std::int64_t now_ms);
 // -> Unix milliseconds; fractions of a millisecond are dropped.
 Result<std::int64_t> parse_time(std::string_view text, std::int64_t now_ms);
+// Unix milliseconds -> China time, "2024-03-15T09:30:00.000+08:00"; parse_time reads it back.
+std::string format_time(std::int64_t unix_ms);
 
 // --- Text ---------------------------------------------------------------------------------------
 
