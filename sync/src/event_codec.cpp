@@ -101,15 +101,24 @@ std::string_view SignedEvent::kind() const {
 }
 
 Result<SignedEvent> author_event(EventBody body, const crypto::SigningKeyPair& key) {
+  auto event = encode_event(std::move(body));
+  if (event) sign_event(*event, key);
+  return event;
+}
+
+Result<SignedEvent> encode_event(EventBody body) {
   if (Status ok = check_event(body, body.author()); !ok) return ok.error();
   crypto::Bytes bytes = serialize(body);
   if (bytes.size() > kMaxEventBodyBytes) {
     return invalid("sync.too_large", body, "body exceeds " + std::to_string(kMaxEventBodyBytes));
   }
   SignedEvent event{std::move(body), std::move(bytes), {}, {}};
-  event.signature = crypto::sign(key, crypto::Domain::event, event.body_bytes);
   event.id = crypto::blake2b_256(event.body_bytes);
   return event;
+}
+
+void sign_event(SignedEvent& event, const crypto::SigningKeyPair& key) {
+  event.signature = crypto::sign(key, crypto::Domain::event, event.body_bytes);
 }
 
 Result<SignedEvent> decode_event(crypto::ByteView body, crypto::ByteView signature,

@@ -1,12 +1,14 @@
 #include "weiquan/sync/event_writer.h"
 
 #include <cassert>
+#include <iterator>
 #include <string>
 
 #include "rules.h"
 #include "store_impl.h"
 #include "weiquan/sync/node_id.h"
 #include "weiquan/sync/ticket_id.h"
+#include "work_ahead.h"
 
 namespace wq::sync {
 namespace {
@@ -49,6 +51,18 @@ Status check_receipt_time(std::int64_t received_at_ms, std::int64_t now_ms) {
   return {};
 }
 
+// Sets the fields the writer owns: `body` becomes event `seq` of `ticket_id` by `author`, written
+// now, after the event `prev` (none for seq 1).
+void chain(EventBody& body, const std::string& ticket_id, std::uint64_t seq, const EventId* prev,
+           const std::string& author, std::int64_t now_ms) {
+  body.set_version(1);
+  body.set_ticket_id(ticket_id);
+  body.set_seq(seq);
+  if (prev != nullptr) body.set_prev_hash(prev->data(), prev->size());
+  body.set_author(author);
+  body.set_time_ms(now_ms);
+}
+
 // Signs the next event of `ticket_id` and applies it within the open transaction.
 Result<SignedEvent> write(Store::Impl& store, const crypto::SigningKeyPair& key,
                           const std::string& author, const std::string& ticket_id, EventBody body,
@@ -56,15 +70,8 @@ Result<SignedEvent> write(Store::Impl& store, const crypto::SigningKeyPair& key,
   auto projection = store.projection(ticket_id);
   if (!projection) return projection.error();
   const Ticket& ticket = (*projection)->ticket;
-  if (ticket.last_seq == 0 && !body.has_submitted()) {
-    return make_error("sync.unknown_ticket", "no ticket " + ticket_id);
-  }
-  body.set_version(1);
-  body.set_ticket_id(ticket_id);
-  body.set_seq(ticket.last_seq + 1);
-  if (ticket.last_seq > 0) body.set_prev_hash(ticket.head.data(), ticket.head.size());
-  body.set_author(author);
-  body.set_time_ms(now_ms);
+  if (ticket.last_seq == 0) return make_error("sync.unknown_ticket", "no ticket " + ticket_id);
+  chain(body, ticket_id, ticket.last_seq + 1, &ticket.head, author, now_ms);
   auto event = author_event(std::move(body), key);
   if (!event) return event.error();
   auto outcome = store.apply_in_transaction(*event, true);
@@ -73,13 +80,39 @@ Result<SignedEvent> write(Store::Impl& store, const crypto::SigningKeyPair& key,
   return std::move(*event);
 }
 
-// Opens a ticket with a fresh id within the open transaction and issues its receipt.
-Result<Submission> submit_one(Store::Impl& store, const crypto::SigningKeyPair& key,
-                              const std::string& author, EventBody body,
-                              std::string_view competent_office, std::int64_t now_ms) {
-  if (Status ok = check_draft(body, true); !ok) return ok.error();
-  if (!valid_node_id(competent_office)) return bad_draft("competent office is not a node id");
-  auto& submitted = *body.mutable_submitted();
+// The next free ticket id of `author` for a receipt time, within the open transaction.
+Result<std::string> draw_ticket_id(Store::Impl& store, const std::string& author,
+                                   std::int64_t received_at_ms) {
+  TicketId id{author, china_date(received_at_ms), 0};
+  while (true) {  // skips serials already taken, e.g. after the store was restored from a backup
+    auto serial = store.next_ticket_serial(author, id.date);
+    if (!serial) return serial.error();
+    id.serial = *serial;
+    std::string ticket_id = format_ticket_id(id);
+    auto existing = store.projection(ticket_id);
+    if (!existing) return existing.error();
+    if ((*existing)->ticket.last_seq == 0) return ticket_id;
+  }
+}
+
+// A new ticket between drafting and applying: its events chained, not yet signed.
+struct DraftedTicket {
+  std::vector<SignedEvent> events;  // `submitted`, then the events that follow
+  SignedReceipt receipt;
+};
+
+// Checks a new ticket's drafts, completes its `submitted` (rule version), draws its id and chains
+// its events, within the open transaction.
+Result<DraftedTicket> draft_ticket(Store::Impl& store, const std::string& author,
+                                   const NewTicket& ticket, std::int64_t now_ms) {
+  if (Status ok = check_draft(ticket.submitted, true); !ok) return ok.error();
+  if (!valid_node_id(ticket.competent_office))
+    return bad_draft("competent office is not a node id");
+  for (const EventBody& body : ticket.then) {
+    if (Status ok = check_draft(body, false); !ok) return ok.error();
+  }
+  EventBody first = ticket.submitted;
+  auto& submitted = *first.mutable_submitted();
   if (Status ok = check_receipt_time(submitted.received_at_ms(), now_ms); !ok) return ok.error();
   if (submitted.rule_version().empty()) {
     const std::string& region = submitted.jurisdiction_region();
@@ -88,39 +121,42 @@ Result<Submission> submit_one(Store::Impl& store, const crypto::SigningKeyPair& 
     if (!rule_version) return rule_version.error();
     submitted.set_rule_version(std::move(*rule_version));
   }
-  TicketId id{author, china_date(submitted.received_at_ms()), 0};
-  std::string ticket_id;
-  do {  // skips serials already taken, e.g. after the store was restored from a backup
-    auto serial = store.next_ticket_serial(author, id.date);
-    if (!serial) return serial.error();
-    id.serial = *serial;
-    ticket_id = format_ticket_id(id);
-    auto existing = store.projection(ticket_id);
-    if (!existing) return existing.error();
-    if ((*existing)->ticket.last_seq == 0) break;
-  } while (true);
-  auto event = write(store, key, author, ticket_id, std::move(body), now_ms);
-  if (!event) return event.error();
-  auto receipt = issue_receipt(*event, competent_office, key);
+  auto ticket_id = draw_ticket_id(store, author, submitted.received_at_ms());
+  if (!ticket_id) return ticket_id.error();
+  DraftedTicket drafted;
+  drafted.events.reserve(1 + ticket.then.size());
+  for (std::size_t i = 0; i <= ticket.then.size(); ++i) {
+    EventBody body = i == 0 ? std::move(first) : ticket.then[i - 1];
+    chain(body, *ticket_id, i + 1, i == 0 ? nullptr : &drafted.events.back().id, author, now_ms);
+    auto event = encode_event(std::move(body));
+    if (!event) return event.error();
+    drafted.events.push_back(std::move(*event));
+  }
+  auto receipt = encode_receipt(drafted.events.front(), ticket.competent_office);
   if (!receipt) return receipt.error();
-  return Submission{std::move(*event), std::move(*receipt)};
+  drafted.receipt = std::move(*receipt);
+  return drafted;
 }
 
-// Opens a ticket and appends the events that follow, all or nothing, within the open transaction.
-Result<Intake> intake_one(Store::Impl& store, const crypto::SigningKeyPair& key,
-                          const std::string& author, const NewTicket& ticket, std::int64_t now_ms) {
+// Signs a drafted ticket's events and receipt.
+void sign_ticket(DraftedTicket& drafted, const crypto::SigningKeyPair& key) {
+  for (SignedEvent& event : drafted.events) sign_event(event, key);
+  sign_receipt(drafted.receipt, key);
+}
+
+// Applies a drafted and signed ticket, all or nothing, within the open transaction.
+Result<Intake> apply_ticket(Store::Impl& store, DraftedTicket drafted) {
   return store.in_savepoint([&]() -> Result<Intake> {
-    auto submission =
-        submit_one(store, key, author, ticket.submitted, ticket.competent_office, now_ms);
-    if (!submission) return submission.error();
-    Intake intake{std::move(*submission), {}};
-    intake.then.reserve(ticket.then.size());
-    for (const EventBody& draft : ticket.then) {
-      if (Status ok = check_draft(draft, false); !ok) return ok.error();
-      auto event = write(store, key, author, intake.submission.event.ticket_id(), draft, now_ms);
-      if (!event) return event.error();
-      intake.then.push_back(std::move(*event));
+    for (const SignedEvent& event : drafted.events) {
+      auto outcome = store.apply_in_transaction(event, true);
+      if (!outcome) return outcome.error();
+      assert(*outcome == ApplyOutcome::applied);
     }
+    Intake intake;
+    intake.submission.receipt = std::move(drafted.receipt);
+    intake.submission.event = std::move(drafted.events.front());
+    intake.then.assign(std::make_move_iterator(drafted.events.begin() + 1),
+                       std::make_move_iterator(drafted.events.end()));
     return intake;
   });
 }
@@ -206,10 +242,24 @@ Result<std::vector<Result<Intake>>> EventWriter::intake_batch(std::span<const Ne
   Store::Impl& store = *store_->impl_;
   using Intakes = std::vector<Result<Intake>>;
   return store.in_transaction([&]() -> Result<Intakes> {
+    // Every ticket's events are chained first, so that a helper thread can sign them, the bulk of
+    // the work, while this one checks and applies them ticket by ticket.
+    std::vector<Result<DraftedTicket>> drafted;
+    drafted.reserve(tickets.size());
+    for (const NewTicket& ticket : tickets) {
+      auto one = draft_ticket(store, node_id_, ticket, now_ms);
+      if (!one && is_db_failure(one.error())) return one.error();
+      drafted.push_back(std::move(one));
+    }
+    WorkAhead signing(drafted.size(), [&](std::size_t i) {
+      if (drafted[i]) sign_ticket(*drafted[i], *key_);
+    });
     Intakes intakes;
     intakes.reserve(tickets.size());
-    for (const NewTicket& ticket : tickets) {
-      auto intake = intake_one(store, *key_, node_id_, ticket, now_ms);
+    for (std::size_t i = 0; i < drafted.size(); ++i) {
+      signing.ready(i);
+      auto intake = drafted[i] ? apply_ticket(store, std::move(*drafted[i]))
+                               : Result<Intake>(drafted[i].error());
       if (!intake && is_db_failure(intake.error())) return intake.error();
       intakes.push_back(std::move(intake));
     }

@@ -39,6 +39,13 @@ Status check_receipt(const weiquan::v1::ReceiptBody& body, std::string_view sign
 
 Result<SignedReceipt> issue_receipt(const SignedEvent& submitted, std::string_view competent_office,
                                     const crypto::SigningKeyPair& key) {
+  auto receipt = encode_receipt(submitted, competent_office);
+  if (receipt) sign_receipt(*receipt, key);
+  return receipt;
+}
+
+Result<SignedReceipt> encode_receipt(const SignedEvent& submitted,
+                                     std::string_view competent_office) {
   assert(submitted.body.has_submitted());
   SignedReceipt receipt;
   receipt.body.set_version(kWireVersion);
@@ -50,8 +57,11 @@ Result<SignedReceipt> issue_receipt(const SignedEvent& submitted, std::string_vi
   receipt.signer = submitted.author();
   if (Status ok = check_receipt(receipt.body, receipt.signer); !ok) return ok.error();
   receipt.body_bytes = serialize(receipt.body);
-  receipt.signature = crypto::sign(key, crypto::Domain::receipt, receipt.body_bytes);
   return receipt;
+}
+
+void sign_receipt(SignedReceipt& receipt, const crypto::SigningKeyPair& key) {
+  receipt.signature = crypto::sign(key, crypto::Domain::receipt, receipt.body_bytes);
 }
 
 Result<SignedReceipt> decode_receipt(const weiquan::v1::Signed& wire) {

@@ -1,3 +1,4 @@
+#include <cassert>
 #include <chrono>
 #include <string>
 #include <tuple>
@@ -45,13 +46,15 @@ Result<WriterStatements> prepare_statements(sql::Db& db) {
       {&s.insert_quarantine,
        "INSERT OR IGNORE INTO quarantine (ticket_id, seq, event_id, existing_id, body, signature, "
        "signer, detected_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
-      {&s.next_serial,
-       "INSERT INTO ticket_serials (intake_node, date, last_serial) VALUES (?1, ?2, 1) "
-       "ON CONFLICT (intake_node, date) DO UPDATE SET last_serial = last_serial + 1 "
-       "RETURNING last_serial"},
+      {&s.select_serial,
+       "SELECT last_serial FROM ticket_serials WHERE intake_node = ?1 AND date = ?2"},
+      {&s.store_serial,
+       "INSERT INTO ticket_serials (intake_node, date, last_serial) VALUES (?1, ?2, ?3) "
+       "ON CONFLICT (intake_node, date) DO UPDATE SET last_serial = excluded.last_serial"},
       {&s.savepoint, "SAVEPOINT item"},
       {&s.release, "RELEASE item"},
       {&s.rollback_to, "ROLLBACK TO item"},
+      {&s.defer_foreign_keys, "PRAGMA defer_foreign_keys = ON"},
   };
   for (const auto& [stmt, text] : all) {
     auto prepared = db.prepare(text);
@@ -59,6 +62,31 @@ Result<WriterStatements> prepare_statements(sql::Db& db) {
     *stmt = std::move(*prepared);
   }
   return s;
+}
+
+// Writes a ticket's rows as they are in `after`, given what was written as of `before` (last_seq 0:
+// nothing): a new row or the changed columns, and the clocks when they changed. A new ticket has
+// no clock rows to delete.
+Status write_projection(WriterStatements& s, const Projection& before, const Projection& after) {
+  const Ticket& old = before.ticket;
+  const Ticket& now = after.ticket;
+  if (old.last_seq == 0) {
+    rows::bind_ticket(s.insert_ticket, now);
+    if (Status ok = s.insert_ticket.run(); !ok) return ok;
+  } else if (!rows::same_row(old, now)) {
+    rows::bind_ticket_update(s.update_ticket, now);
+    if (Status ok = s.update_ticket.run(); !ok) return ok;
+  }
+  if (same_clocks(before.clocks.clocks(), after.clocks.clocks())) return {};
+  if (old.last_seq != 0) {
+    if (Status ok = s.delete_clocks.bind(1, after.ticket.id).run(); !ok) return ok;
+  }
+  int position = 0;
+  for (const policies::Clock& clock : after.clocks.clocks()) {
+    rows::bind_clock(s.insert_clock, after.ticket.id, position++, clock);
+    if (Status ok = s.insert_clock.run(); !ok) return ok;
+  }
+  return {};
 }
 
 Status configure_writer(sql::Db& db) {
@@ -138,29 +166,26 @@ Result<Projection*> Store::Impl::projection(const std::string& ticket_id) {
   } else {
     loaded.ticket.id = ticket_id;
   }
-  if (cache.size() >= options.clock_cache_tickets) cache.clear();
+  if (cache.size() >= options.clock_cache_tickets) {
+    if (Status ok = write_projections(); !ok) return ok.error();
+    cache.clear();
+  }
   return &cache.emplace(ticket_id, std::move(loaded)).first->second;
 }
 
-Status Store::Impl::store_projection(const Projection& before, const Projection& after) {
-  auto& s = statements;
-  const Ticket& old = before.ticket;
-  const Ticket& now = after.ticket;
-  if (old.last_seq == 0) {
-    rows::bind_ticket(s.insert_ticket, now);
-    if (Status ok = s.insert_ticket.run(); !ok) return ok;
-  } else if (!rows::same_row(old, now)) {
-    rows::bind_ticket_update(s.update_ticket, now);
-    if (Status ok = s.update_ticket.run(); !ok) return ok;
+Status Store::Impl::write_projections() {
+  for (const auto& [ticket_id, written] : unwritten) {
+    const auto current = cache.find(ticket_id);
+    assert(current != cache.end());
+    if (Status ok = write_projection(statements, written, current->second); !ok) return ok;
   }
-  if (same_clocks(before.clocks.clocks(), after.clocks.clocks())) return {};
-  if (Status ok = s.delete_clocks.bind(1, after.ticket.id).run(); !ok) return ok;
-  int position = 0;
-  for (const policies::Clock& clock : after.clocks.clocks()) {
-    rows::bind_clock(s.insert_clock, after.ticket.id, position++, clock);
-    if (Status ok = s.insert_clock.run(); !ok) return ok;
-  }
+  unwritten.clear();
   return {};
+}
+
+void Store::Impl::forget_unwritten() {
+  for (const auto& [ticket_id, written] : unwritten) cache.erase(ticket_id);
+  unwritten.clear();
 }
 
 Result<ApplyOutcome> Store::Impl::apply_in_transaction(const SignedEvent& event,
@@ -210,7 +235,7 @@ Result<ApplyOutcome> Store::Impl::apply_in_transaction(const SignedEvent& event,
 
   auto next = advance(current, event, (*cert)->cert.level);
   if (!next) return next.error();
-  if (Status ok = store_projection(current, *next); !ok) return ok.error();
+  unwritten.try_emplace(event.ticket_id(), current);
   auto& insert = statements.insert_event;
   insert.bind(1, event.ticket_id())
       .bind(2, rows::to_sql(event.seq()))
@@ -228,17 +253,35 @@ Result<ApplyOutcome> Store::Impl::apply_in_transaction(const SignedEvent& event,
 
 Result<std::uint32_t> Store::Impl::next_ticket_serial(const std::string& intake_node,
                                                       std::uint32_t date) {
-  auto& stmt = statements.next_serial;
-  stmt.bind(1, intake_node).bind(2, std::int64_t{date});
-  auto row = stmt.step();
-  const std::int64_t serial = row && *row ? stmt.int64(0) : 0;
-  stmt.reset();
-  if (!row) return row.error();
-  if (serial < 1 || serial > kMaxTicketSerial) {
+  auto drawn = serials.find({intake_node, date});
+  if (drawn == serials.end()) {
+    auto& stmt = statements.select_serial;
+    stmt.bind(1, intake_node).bind(2, std::int64_t{date});
+    auto row = stmt.step();
+    const std::int64_t last = row && *row ? stmt.int64(0) : 0;
+    stmt.reset();
+    if (!row) return row.error();
+    if (last < 0 || last > kMaxTicketSerial) {
+      return make_error("sync.corrupt", "the last ticket serial of " + intake_node + " on " +
+                                            std::to_string(date) + " is out of range");
+    }
+    drawn = serials.emplace(std::pair(intake_node, date), static_cast<std::uint32_t>(last)).first;
+  }
+  if (drawn->second == kMaxTicketSerial) {
     return make_error("sync.ticket_serial_exhausted",
                       intake_node + " has opened every ticket serial of " + std::to_string(date));
   }
-  return static_cast<std::uint32_t>(serial);
+  return ++drawn->second;
+}
+
+Status Store::Impl::write_serials() {
+  for (const auto& [key, last] : serials) {
+    statements.store_serial.bind(1, key.first)
+        .bind(2, std::int64_t{key.second})
+        .bind(3, std::int64_t{last});
+    if (Status ok = statements.store_serial.run(); !ok) return ok;
+  }
+  return {};
 }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -2,9 +2,11 @@
 // and event_writer.cpp.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "projection.h"
 #include "weiquan/crypto/certificate.h"
@@ -33,10 +35,12 @@ struct WriterStatements {
   sql::Stmt delete_clocks;
   sql::Stmt insert_clock;
   sql::Stmt insert_quarantine;
-  sql::Stmt next_serial;
+  sql::Stmt select_serial;  // the last serial an intake node drew on a date
+  sql::Stmt store_serial;
   sql::Stmt savepoint;  // SAVEPOINT, RELEASE and ROLLBACK TO of one item of a batch
   sql::Stmt release;
   sql::Stmt rollback_to;
+  sql::Stmt defer_foreign_keys;  // until the end of the transaction
 };
 
 struct Store::Impl {
@@ -45,9 +49,17 @@ struct Store::Impl {
   crypto::TrustStore trust;
   StoreReader reader;
   WriterStatements statements;
-  // Projections of recently touched tickets, as committed or as written by the open transaction.
+  // Projections of recently touched tickets, as committed or as applied by the open transaction.
   // Cleared whenever a transaction rolls back, and when it grows past options.clock_cache_tickets.
   std::unordered_map<std::string, Projection> cache;
+  // Tickets the open transaction applied events to whose rows (ticket, clocks) are not written yet,
+  // each with its projection as last written (last_seq 0: no row yet). Rows are written once per
+  // ticket and unit of work (transaction, savepoint), before the cache is evicted and before the
+  // unit ends; the events' foreign keys are checked at commit.
+  std::unordered_map<std::string, Projection> unwritten;
+  // The last ticket serial drawn by the open transaction, per intake node and date; written when
+  // it commits.
+  std::map<std::pair<std::string, std::uint32_t>, std::uint32_t> serials;
 
   Impl(StoreOptions store_options, sql::Db connection);
 
@@ -61,7 +73,12 @@ struct Store::Impl {
   // The projection of `ticket_id`, from the cache or rebuilt from the database; a fresh one when
   // the ticket has no event yet.
   Result<Projection*> projection(const std::string& ticket_id);
-  Status store_projection(const Projection& before, const Projection& after);
+  // Writes the rows of every unwritten ticket from its cached projection.
+  Status write_projections();
+  // Writes the serials drawn by the open transaction.
+  Status write_serials();
+  // Drops what the open unit applied: the unwritten tickets and their cached projections.
+  void forget_unwritten();
 
   // Runs `body` in one transaction; commits when it returns ok, otherwise rolls back. The cache is
   // dropped on rollback.
@@ -77,20 +94,34 @@ template <class F>
 auto Store::Impl::in_transaction(F&& body) -> decltype(body()) {
   auto transaction = sql::Transaction::begin(db);
   if (!transaction) return transaction.error();
+  if (Status ok = statements.defer_foreign_keys.run(); !ok) return ok.error();
   auto result = body();
+  if (result) {
+    if (Status ok = write_projections(); !ok) result = ok.error();
+  }
+  if (result) {
+    if (Status ok = write_serials(); !ok) result = ok.error();
+  }
   if (result) {
     if (Status ok = transaction->commit(); !ok) result = ok.error();
   }
-  if (!result) cache.clear();
+  if (!result) {
+    unwritten.clear();
+    cache.clear();
+  }
+  serials.clear();
   return result;
 }
 
 template <class F>
 auto Store::Impl::in_savepoint(F&& body) -> decltype(body()) {
+  if (Status ok = write_projections(); !ok) return ok.error();
   if (Status ok = statements.savepoint.run(); !ok) return ok.error();
   auto result = body();
-  if (!result) {
-    cache.clear();
+  if (result) {
+    if (Status ok = write_projections(); !ok) return ok.error();
+  } else {
+    forget_unwritten();
     if (Status ok = statements.rollback_to.run(); !ok) return ok.error();
   }
   if (Status ok = statements.release.run(); !ok) return ok.error();

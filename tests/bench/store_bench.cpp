@@ -3,12 +3,16 @@
 //   (b) rows per second that SQLite commits into a table shaped like the event log, with the same
 //       pragmas (WAL, synchronous=FULL) and the same batch size;
 //   (c) events per second that EventWriter authors, signs, chains, checks against the lifecycle,
-//       projects and commits, in batches of the same size.
-// The three run in alternating rounds and each reports its best round, so that load from other
-// processes on the machine skews none of them against the others. Prints a table and the ratio of
-// (c) to the lower of (a) and (b).
+//       projects and commits, in batches of the same size;
+//   (d) tickets per second opened by EventWriter::intake_batch at the office with jurisdiction:
+//       `submitted`, `routed` to itself and `received` (three events, three signatures) plus the
+//       consumer's signed receipt each, `intake` tickets per transaction (the node's group commit).
+// The four run in alternating rounds and each reports its best round, so that load from other
+// processes on the machine skews none of them against the others. Prints a table, the ratio of
+// (c) to the lower of (a) and (b), and that of (d) to (a).
 //
-// Usage: weiquan_store_bench [events] [batch] [rounds]      (defaults 20000, 500 and 20)
+// Usage: weiquan_store_bench [events] [batch] [rounds] [intake]
+//        (defaults 20000, 500, 20 and 200; each round opens events/rounds/3 tickets)
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -90,6 +94,34 @@ weiquan::v1::EventBody system_draft() {
   weiquan::v1::EventBody body;
   body.mutable_actor()->set_role(weiquan::v1::ROLE_SYSTEM);
   return body;
+}
+
+weiquan::v1::EventBody complaint_draft(std::size_t i) {
+  weiquan::v1::EventBody body;
+  body.mutable_actor()->set_role(weiquan::v1::ROLE_CONSUMER);
+  body.mutable_actor()->set_id("c-" + std::to_string(i % 1000));
+  auto& submitted = *body.mutable_submitted();
+  submitted.set_type(weiquan::v1::TICKET_TYPE_COMPLAINT);
+  submitted.set_channel(weiquan::v1::CHANNEL_WEB);
+  submitted.set_received_at_ms(kT0);
+  submitted.set_jurisdiction_region("440305");
+  submitted.mutable_business()->set_name("深圳市某某电器有限公司");
+  submitted.mutable_business()->set_uscc("91440300MA5XXXXXX1");
+  submitted.set_category("家用电器");
+  submitted.set_amount_fen(129900);
+  submitted.set_description("空调安装后不制冷，商家拒绝退货。");
+  submitted.set_demands("退货退款");
+  return body;
+}
+
+// A ticket filed online at the county, which has jurisdiction: routed to itself and received.
+sync::NewTicket intake_draft(std::size_t i) {
+  auto routed = system_draft();
+  routed.mutable_routed()->set_to_node("440305");
+  routed.mutable_routed()->set_region("440305");
+  auto received = system_draft();
+  received.mutable_received();
+  return {complaint_draft(i), "440305", {std::move(routed), std::move(received)}};
 }
 
 // (a) Ed25519 signatures over bodies of one size.
@@ -204,17 +236,8 @@ class StoreAppends {
   // Files kTickets complaints at the county (event and signed receipt each), `batch` per
   // transaction, then routes them to the county itself and receives them, so messages may follow.
   void open_tickets(std::size_t count) {
-    std::vector<weiquan::v1::EventBody> complaints(count);
-    for (auto& body : complaints) {
-      body.mutable_actor()->set_role(weiquan::v1::ROLE_CONSUMER);
-      body.mutable_actor()->set_id("consumer");
-      auto& submitted = *body.mutable_submitted();
-      submitted.set_type(weiquan::v1::TICKET_TYPE_COMPLAINT);
-      submitted.set_channel(weiquan::v1::CHANNEL_WEB);
-      submitted.set_received_at_ms(kT0);
-      submitted.set_jurisdiction_region("440305");
-      submitted.set_description("空调安装后不制冷，商家拒绝退货。");
-    }
+    std::vector<weiquan::v1::EventBody> complaints;
+    for (std::size_t i = 0; i < count; ++i) complaints.push_back(complaint_draft(i));
     for (std::size_t i = 0; i < count; i += batch_) {
       const auto part = std::span(complaints).subspan(i, std::min(batch_, count - i));
       for (auto& one : must(writer_->submit_batch(part, "440305", kT0 + 60'000), "submit")) {
@@ -249,6 +272,23 @@ class StoreAppends {
     }
   }
 
+  // Builds the next `count` intakes (the input of the path measured, so not part of it).
+  void prepare_intake(std::size_t count) {
+    intakes_.clear();
+    for (std::size_t i = 0; i < count; ++i) intakes_.push_back(intake_draft(i));
+  }
+
+  // Opens the prepared tickets, `batch` per intake_batch transaction.
+  void intake(std::size_t count, std::size_t batch) {
+    assert(count == intakes_.size());
+    for (std::size_t i = 0; i < count; i += batch) {
+      const auto part = std::span(intakes_).subspan(i, std::min(batch, count - i));
+      for (auto& result : must(writer_->intake_batch(part, kT0 + 60'000), "intake")) {
+        must(std::move(result), "intake one");
+      }
+    }
+  }
+
   // Appends the prepared messages, `batch` per transaction.
   void run(std::size_t count) {
     assert(count == drafts_.size());
@@ -276,6 +316,7 @@ class StoreAppends {
   std::size_t batch_;
   std::vector<std::string> tickets_;
   std::vector<sync::Draft> drafts_;
+  std::vector<sync::NewTicket> intakes_;
   std::size_t next_ = 0;
   std::size_t body_bytes_ = 0;
 };
@@ -286,8 +327,10 @@ int main(int argc, char** argv) {
   const std::size_t events = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 20'000;
   const std::size_t batch = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 500;
   const std::size_t rounds = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 20;
-  if (events == 0 || events > 10'000'000 || batch == 0 || rounds == 0 || rounds > events) {
-    std::fprintf(stderr, "usage: weiquan_store_bench [events] [batch] [rounds]\n");
+  const std::size_t intake_batch = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 200;
+  if (events == 0 || events > 10'000'000 || batch == 0 || rounds == 0 || events / rounds < 3 ||
+      intake_batch == 0) {
+    std::fprintf(stderr, "usage: weiquan_store_bench [events] [batch] [rounds] [intake]\n");
     return 2;
   }
   TempDir dir;
@@ -305,12 +348,17 @@ int main(int argc, char** argv) {
   double sign = 0;
   double insert = 0;
   double append = 0;
+  double intake = 0;
   const std::size_t per_round = events / rounds;
+  const std::size_t tickets_per_round = per_round / 3;
   for (std::size_t round = 0; round < rounds; ++round) {
     sign = std::max(sign, rate(per_round, [&](std::size_t n) { signer.run(n); }));
     insert = std::max(insert, rate(per_round, [&](std::size_t n) { plain.run(n); }));
     store.prepare(per_round);
     append = std::max(append, rate(per_round, [&](std::size_t n) { store.run(n); }));
+    store.prepare_intake(tickets_per_round);
+    intake = std::max(
+        intake, rate(tickets_per_round, [&](std::size_t n) { store.intake(n, intake_batch); }));
   }
   const double limit = std::min(sign, insert);
 
@@ -321,7 +369,13 @@ int main(int argc, char** argv) {
   std::printf("%-52s %10.0f\n", "(b) SQLite event-row inserts (WAL, synchronous=FULL)", insert);
   std::printf("%-52s %10.0f\n", "(c) events signed, chained, checked and committed", append);
   std::printf("%-52s %10.0f\n", "    tickets opened (event and signed receipt)", open_rate);
+  std::printf("%-52s %10.0f\n", "(d) tickets taken in by intake_batch (3 events each)", intake);
+  std::printf("    %zu tickets per transaction: %.0f events/s, 4 signatures per ticket\n",
+              intake_batch, 3 * intake);
   std::printf("ratios: (c)/(a) = %.2f, (c)/(b) = %.2f, (c)/min((a),(b)) = %.2f (aim >= 0.50)\n",
               append / sign, append / insert, append / limit);
+  std::printf(
+      "        (d)/(a) = %.3f (4 signatures per ticket: 0.25 is signing alone on one core)\n",
+      intake / sign);
   return 0;
 }

@@ -53,6 +53,11 @@ std::string_view kind_name(const weiquan::v1::EventBody& body);
 // Serializes `body` once, validates it exactly as decode_event would and signs it with `key`.
 Result<SignedEvent> author_event(weiquan::v1::EventBody body, const crypto::SigningKeyPair& key);
 
+// author_event in two steps, so that a writer can chain many events first and sign them on several
+// threads: the validated event with its body bytes and id but no signature yet, then its signature.
+Result<SignedEvent> encode_event(weiquan::v1::EventBody body);
+void sign_event(SignedEvent& event, const crypto::SigningKeyPair& key);
+
 Result<SignedEvent> decode_event(const weiquan::v1::Signed& wire);
 Result<SignedEvent> decode_event(crypto::ByteView body, crypto::ByteView signature,
                                  std::string_view signer);

@@ -14,7 +14,8 @@
 // certificate.
 //
 // Ownership: the writer refers to a Store and a key pair owned by the caller; both must outlive it.
-// Threads: like the Store, one thread at a time (the writer strand).
+// Threads: like the Store, one thread at a time (the writer strand). intake_batch and submit_batch
+// also sign on a short-lived helper thread of their own, while the calling thread applies.
 // Failure codes: sync.bad_draft (fields the writer owns were set, or no kind),
 // sync.bad_receipt_time (a receipt time unset or more than 5 minutes after now), sync.key_mismatch,
 // sync.bad_ticket_id, sync.unknown_ticket, sync.ticket_serial_exhausted, plus every code of
@@ -88,8 +89,10 @@ class EventWriter {
   // Opens many tickets, each with the events that follow at once, in ONE transaction (one fsync:
   // the node's group commit). The outer error means the database failed and nothing was
   // committed; otherwise each ticket has its own result and is all or nothing: when its
-  // `submitted` or any event of its `then` is refused, nothing of it stays (not even its serial),
-  // and the error is that of the refused event.
+  // `submitted` or any event of its `then` is refused, nothing of it stays, and the error is that
+  // of the refused event. Every ticket's events are chained before any is applied (so that they
+  // can be signed in parallel): one refused by the lifecycle or the holder rule has used up its
+  // serial, a gap in the day's ticket ids; one refused for its drafts or receipt time has not.
   Result<std::vector<Result<Intake>>> intake_batch(std::span<const NewTicket> tickets,
                                                    std::int64_t now_ms);
 

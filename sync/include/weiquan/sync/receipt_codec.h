@@ -30,6 +30,11 @@ struct SignedReceipt {
 Result<SignedReceipt> issue_receipt(const SignedEvent& submitted, std::string_view competent_office,
                                     const crypto::SigningKeyPair& key);
 
+// issue_receipt in two steps (see encode_event): the unsigned receipt, then its signature.
+Result<SignedReceipt> encode_receipt(const SignedEvent& submitted,
+                                     std::string_view competent_office);
+void sign_receipt(SignedReceipt& receipt, const crypto::SigningKeyPair& key);
+
 Result<SignedReceipt> decode_receipt(const weiquan::v1::Signed& wire);
 
 weiquan::v1::Signed to_wire(const SignedReceipt& receipt);
