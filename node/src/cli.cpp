@@ -39,6 +39,7 @@ struct Options {
   std::string http;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_connections = 256;
+  std::size_t max_evidence_bytes = 10 * 1024 * 1024;
   std::string role;
   std::string name;
   std::string uscc;
@@ -103,6 +104,7 @@ int do_run(const Options& o) {
   options.http_listen = o.http;
   options.max_body_bytes = o.max_body_bytes;
   options.max_connections = o.max_connections;
+  options.max_evidence_bytes = o.max_evidence_bytes;
   if (auto done = run_node(options); !done) return fail(done.error());
   return 0;
 }
@@ -189,6 +191,9 @@ int run_cli(int argc, char** argv) {
   run->add_option("--max-connections", o.max_connections,
                   "connections served at once; beyond them clients get 503")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  run->add_option("--max-evidence", o.max_evidence_bytes,
+                  "largest evidence file accepted, in bytes")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1024} * 1024 * 1024));
   run->callback([&] { code = do_run(o); });
 
   auto* user = app.add_subcommand("user", "manage the accounts of people who use this node");
