@@ -165,3 +165,23 @@ TEST_CASE("a receipt names the filing and is signed by the intake node", "[recei
   CHECK(decode_receipt(other_signer).error().code == "sync.bad_receipt");
   CHECK_FALSE(issue_receipt(*event, "not a node", county.keys.sign));
 }
+
+TEST_CASE("encoding and signing in two steps gives what authoring in one does", "[event]") {
+  const auto& county = federation().node("440305");
+  const auto authored = author_event(test::first_event("440305", kTicket), county.keys.sign);
+  REQUIRE(authored);
+  auto encoded = encode_event(test::first_event("440305", kTicket));
+  REQUIRE(encoded);
+  CHECK(encoded->body_bytes == authored->body_bytes);
+  CHECK(encoded->id == authored->id);
+  CHECK_FALSE(verify_signature(*encoded, county.keys.sign.public_key));
+  sign_event(*encoded, county.keys.sign);
+  CHECK(encoded->signature == authored->signature);  // Ed25519 signatures are deterministic
+  CHECK(encode_event(test::draft(weiquan::v1::ROLE_SYSTEM)).error().code == "sync.bad_version");
+
+  auto receipt = encode_receipt(*encoded, "440305001");
+  REQUIRE(receipt);
+  sign_receipt(*receipt, county.keys.sign);
+  CHECK(receipt->body_bytes == issue_receipt(*authored, "440305001", county.keys.sign)->body_bytes);
+  CHECK(verify_signature(*receipt, county.keys.sign.public_key));
+}
