@@ -106,8 +106,9 @@ struct DraftedTicket {
 Result<DraftedTicket> draft_ticket(Store::Impl& store, const std::string& author,
                                    const NewTicket& ticket, std::int64_t now_ms) {
   if (Status ok = check_draft(ticket.submitted, true); !ok) return ok.error();
-  if (!valid_node_id(ticket.competent_office))
+  if (!valid_node_id(ticket.competent_office)) {
     return bad_draft("competent office is not a node id");
+  }
   for (const EventBody& body : ticket.then) {
     if (Status ok = check_draft(body, false); !ok) return ok.error();
   }

@@ -91,8 +91,9 @@ class EventWriter {
   // committed; otherwise each ticket has its own result and is all or nothing: when its
   // `submitted` or any event of its `then` is refused, nothing of it stays, and the error is that
   // of the refused event. Every ticket's events are chained before any is applied (so that they
-  // can be signed in parallel): one refused by the lifecycle or the holder rule has used up its
-  // serial, a gap in the day's ticket ids; one refused for its drafts or receipt time has not.
+  // can be signed in parallel), so a ticket refused after its id was drawn (sync.malformed, the
+  // lifecycle, the holder rule) leaves a gap in the day's serials; one refused by the checks that
+  // come first (sync.bad_draft, sync.bad_receipt_time, no policy in force) does not.
   Result<std::vector<Result<Intake>>> intake_batch(std::span<const NewTicket> tickets,
                                                    std::int64_t now_ms);
 
