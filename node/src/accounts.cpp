@@ -170,7 +170,12 @@ std::string consumer_login(std::string_view consumer_key) {
 Result<Accounts> Accounts::open(OfficeDb& db, const crypto::BoxKeyPair& box,
                                 AccountsOptions options) {
   auto impl = std::make_unique<Impl>(db, box, options);
-  if (Status ok = load_phone_key(db, impl->phone_key); !ok) return ok.error();
+  // The phone hash key is derived from the random value in office.db under the node's secret box
+  // key, so a copy of office.db without node.key cannot test which numbers have accounts.
+  crypto::SecretKey<32> salt;
+  if (Status ok = load_phone_key(db, salt); !ok) return ok.error();
+  const crypto::Hash derived = crypto::keyed_blake2b_256(box.secret.view(), salt.view());
+  std::copy(derived.begin(), derived.end(), impl->phone_key.data());
   return Accounts(std::move(impl));
 }
 

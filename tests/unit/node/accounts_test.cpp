@@ -330,6 +330,11 @@ TEST_CASE("consumer_key recognises one phone in its forms, per node", "[accounts
   Office other;
   CHECK(other.accounts.consumer_key("13812345678") != key);
   CHECK(office.accounts.consumer_key("not a phone") == office.accounts.consumer_key("not a phone"));
+  // The same office.db under another node key: the phone hashes cannot be reproduced without it.
+  const crypto::BoxKeyPair thief = crypto::BoxKeyPair::generate();
+  auto stolen = Accounts::open(office.db, thief, {.cost = crypto::PasswordCost::minimum()});
+  REQUIRE(stolen.ok());
+  CHECK(stolen->consumer_key("13812345678") != key);
 }
 
 TEST_CASE("personal data encodes to the documented JSON", "[accounts]") {

@@ -5,8 +5,9 @@
 // Storage (office.db, office_db.h): only Argon2id hashes of passwords (crypto/password.h); only
 // BLAKE2b hashes of session tokens, so a copy of office.db yields no live session; a consumer's
 // PersonalData sealed (crypto_box_seal) to this node's own box key, never in clear; the phone
-// number a consumer logs in with only as a keyed hash (consumer_key), under a random key this node
-// generates once and keeps in office.db.
+// number a consumer logs in with only as a keyed hash (consumer_key), under a key derived with the
+// secret box key from a random value this node generates once and keeps in office.db (so office.db
+// alone cannot test phone numbers).
 //
 // Identifiers: account ids ("s-" staff, "c-" consumers, then 16 random hex digits) appear in signed
 // events and say nothing about the person. A consumer's Principal carries no name: the name is
@@ -100,7 +101,8 @@ class Accounts {
  public:
   struct Impl;  // defined in the implementation
 
-  // Loads (on first use creates) the node's phone-hash key in office.db.
+  // Loads (on first use creates) the random value in office.db from which, with the secret box
+  // key, the phone-hash key is derived.
   static Result<Accounts> open(OfficeDb& db, const crypto::BoxKeyPair& box,
                                AccountsOptions options = {});
 
