@@ -87,7 +87,8 @@ Status serve(const RunOptions& options) {
   auto writer =
       StoreWriter::open(io, std::move(*store), keys->sign, config->node_id, wall_clock_ms());
   if (!writer) return writer.error();
-  IntakeQueue intake(**writer, duplicates, io, wall_clock_ms);
+  IntakeMetrics intake_metrics(metrics.registry());
+  IntakeQueue intake(**writer, duplicates, intake_metrics, io, wall_clock_ms);
   const http::ApiContext api{
       *config,       *keys,        *accounts, businesses, duplicates,
       **writer,      intake,       readers,   evidence,   policies::RegionTable::builtin(),

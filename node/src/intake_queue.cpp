@@ -4,15 +4,17 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <chrono>
 #include <iterator>
 
 namespace wq::node {
 
-IntakeQueue::IntakeQueue(StoreWriter& writer, DuplicateIndex& duplicates,
+IntakeQueue::IntakeQueue(StoreWriter& writer, DuplicateIndex& duplicates, IntakeMetrics& metrics,
                          boost::asio::io_context& io, std::function<std::int64_t()> now_ms,
                          std::size_t capacity, std::size_t max_batch)
     : writer_(writer),
       duplicates_(duplicates),
+      metrics_(metrics),
       answers_(boost::asio::make_strand(io)),
       now_ms_(std::move(now_ms)),
       capacity_(capacity),
@@ -20,8 +22,12 @@ IntakeQueue::IntakeQueue(StoreWriter& writer, DuplicateIndex& duplicates,
 
 bool IntakeQueue::push(sync::NewTicket ticket, DuplicateKey key, Done done) {
   std::lock_guard lock(mutex_);
-  if (pending_.size() >= capacity_) return false;
+  if (pending_.size() >= capacity_) {
+    metrics_.refused();
+    return false;
+  }
   pending_.push_back(Item{std::move(ticket), std::move(key), std::move(done)});
+  metrics_.queued(pending_.size());
   if (!scheduled_) {
     scheduled_ = true;
     writer_.post([this](sync::Store&, sync::EventWriter& events) { drain(events); });
@@ -37,11 +43,16 @@ void IntakeQueue::drain(sync::EventWriter& events) {
     batch.assign(std::make_move_iterator(pending_.begin()),
                  std::make_move_iterator(pending_.begin() + take));
     pending_.erase(pending_.begin(), pending_.begin() + take);
+    metrics_.queued(pending_.size());
   }
   std::vector<sync::NewTicket> tickets;
   tickets.reserve(batch.size());
   for (Item& item : batch) tickets.push_back(std::move(item.ticket));
+  const auto started = std::chrono::steady_clock::now();
   auto results = events.intake_batch(tickets, now_ms_());
+  metrics_.batch_written(
+      tickets.size(),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   boost::asio::post(answers_,
                     [this, batch = std::move(batch), results = std::move(results)]() mutable {
                       answer(std::move(batch), std::move(results));

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "intake_metrics.h"
 #include "store_writer.h"
 #include "weiquan/node/duplicate_index.h"
 
@@ -34,9 +35,9 @@ class IntakeQueue {
  public:
   using Done = std::function<void(Result<Filed>)>;
 
-  IntakeQueue(StoreWriter& writer, DuplicateIndex& duplicates, boost::asio::io_context& io,
-              std::function<std::int64_t()> now_ms, std::size_t capacity = 8192,
-              std::size_t max_batch = 512);
+  IntakeQueue(StoreWriter& writer, DuplicateIndex& duplicates, IntakeMetrics& metrics,
+              boost::asio::io_context& io, std::function<std::int64_t()> now_ms,
+              std::size_t capacity = 8192, std::size_t max_batch = 512);
 
   // false when the queue is full (nothing queued, `done` not called).
   bool push(sync::NewTicket ticket, DuplicateKey key, Done done);
@@ -52,6 +53,7 @@ class IntakeQueue {
 
   StoreWriter& writer_;
   DuplicateIndex& duplicates_;
+  IntakeMetrics& metrics_;
   // Batches are indexed and answered in commit order, so a ticket's twins in the batch just
   // before it are already indexed.
   boost::asio::strand<boost::asio::io_context::executor_type> answers_;
