@@ -93,7 +93,9 @@ Result<sync::TicketQuery> queue_query(const Principal& principal, const QueryPar
         return make_error("node.bad_query", "type: complaint, report, inquiry or suggestion");
       query.type = *type;
     } else if (name == "due_before") {
-      auto due = policies::parse_time(value, context.now_ms());
+      // A deadline bound lies ahead: allow times up to ten years from now.
+      constexpr std::int64_t kTenYearsMs = 10LL * 366 * 24 * 60 * 60 * 1000;
+      auto due = policies::parse_time(value, context.now_ms() + kTenYearsMs);
       if (!due) return make_error("node.bad_query", "due_before: " + due.error().message);
       query.due_before_ms = *due;
     } else if (name == "closed") {
@@ -122,12 +124,12 @@ Result<sync::TicketQuery> queue_query(const Principal& principal, const QueryPar
     case policies::Role::enterprise:
       query.assignee_kind = "enterprise";
       query.assignee = principal.uscc;
-      query.type = policies::TicketType::complaint;
+      if (!query.type) query.type = policies::TicketType::complaint;
       break;
     case policies::Role::association:
       query.assignee_kind = "association";
       query.assignee = principal.account_id;
-      query.type = policies::TicketType::complaint;
+      if (!query.type) query.type = policies::TicketType::complaint;
       break;
     case policies::Role::consumer:
       query.submitter = principal.account_id;

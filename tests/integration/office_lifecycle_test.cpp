@@ -146,6 +146,14 @@ TEST_CASE("office: a complaint from filing to the return visit", "[office]") {
   CHECK(accept_clock.at("overdue") == false);
   CHECK(api_ms(accept_clock.at("due_at")) > now_ms());
   CHECK(api_ms(row.at("next_due_at")) == api_ms(accept_clock.at("due_at")));
+  // Filtered by a deadline bound ahead of now: in before the due time, out after it.
+  const std::int64_t due = api_ms(accept_clock.at("due_at"));
+  const auto due_before = [](std::int64_t ms) {  // '+' of the offset percent-encoded
+    std::string time = api_time(ms);
+    return "due_before=" + time.replace(time.find('+'), 1, "%2B");
+  };
+  CHECK(contains(queue_ids(office.queue(officer, due_before(due + 1000))), id));
+  CHECK_FALSE(contains(queue_ids(office.queue(officer, due_before(due - 1000))), id));
 
   json after = step(office, id, officer, {{"action", "accept"}, {"note", "符合受理条件"}},
                     "accepted", "accepted");

@@ -66,6 +66,7 @@ TEST_CASE("office: a business sees only the complaints handed to it and never a 
   for (const char* query : {"type=report", "closed=true", "closed=false"}) {
     CHECK_FALSE(contains(queue_ids(office.queue(shop, query)), report));
   }
+  CHECK(queue_ids(office.queue(shop, "type=report")).empty());
   // On the complaint it settles, the business may not take the office's steps.
   require_error(
       office.act(handed, shop, {{"action", "close"}, {"result", "agreement"}, {"text", "已处理"}}),
