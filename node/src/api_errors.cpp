@@ -7,7 +7,7 @@ namespace wq::node::http {
 namespace {
 
 // Exact codes first; then the status of a code's module when all its codes share one meaning.
-constexpr std::array<std::pair<std::string_view, unsigned>, 38> kStatusByCode = {{
+constexpr std::array<std::pair<std::string_view, unsigned>, 37> kStatusByCode = {{
     {"node.bad_json", 400},
     {"node.bad_field", 400},
     {"node.unknown_field", 400},
@@ -22,7 +22,6 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 38> kStatusByCode = 
     {"node.unknown_evidence", 404},
     {"sync.unknown_ticket", 404},
     {"node.account_exists", 409},
-    {"node.not_holder", 409},
     {"sync.not_holder", 409},
     {"sync.bad_seq", 409},
     {"policies.forbidden_transition", 409},
@@ -37,13 +36,13 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 38> kStatusByCode = 
     {"node.bad_region", 422},
     {"node.bad_role", 422},
     {"node.unknown_business", 422},
-    {"node.weak_password", 422},
     {"crypto.weak_password", 422},
     {"crypto.bad_password", 422},
-    {"node.invalid", 422},
     {"node.overloaded", 503},
-    {"node.shutting_down", 503},
     {"sync.bad_draft", 422},
+    {"sync.bad_receipt_time", 422},
+    {"node.no_consent", 422},
+    {"node.unknown_node", 422},
     {"sync.db", 500},
     {"sync.corrupt", 500},
 }};
