@@ -272,22 +272,30 @@ Result<Principal> Accounts::register_consumer(PersonalData person, std::string_v
   return principal;
 }
 
-Result<PersonalData> Accounts::personal_data(std::string_view account_id) {
-  crypto::Bytes sealed;
-  {
-    auto lock = impl_->db.lock();
-    auto stmt = lock.statement("SELECT sealed FROM personal_data WHERE account_id = ?1");
-    if (!stmt) return stmt.error();
-    (*stmt)->bind(1, account_id);
-    auto row = (*stmt)->step();
-    if (!row) return row.error();
-    if (!*row) {
-      return make_error("node.unknown_account",
-                        "no consumer account " + std::string(account_id) + " on this node");
-    }
-    const crypto::ByteView blob = (*stmt)->blob(0);
-    sealed.assign(blob.begin(), blob.end());
+Result<SealedIdentity> Accounts::sealed_identity(std::string_view account_id) {
+  auto lock = impl_->db.lock();
+  auto stmt = lock.statement(
+      "SELECT p.sealed, a.login FROM personal_data p JOIN accounts a USING (account_id) "
+      "WHERE p.account_id = ?1");
+  if (!stmt) return stmt.error();
+  (*stmt)->bind(1, account_id);
+  auto row = (*stmt)->step();
+  if (!row) return row.error();
+  if (!*row) {
+    return make_error("node.unknown_account",
+                      "no consumer account " + std::string(account_id) + " on this node");
   }
+  const crypto::ByteView blob = (*stmt)->blob(0);
+  std::string_view login = (*stmt)->text(1);
+  const std::string prefix = consumer_login("");
+  if (login.starts_with(prefix)) login.remove_prefix(prefix.size());
+  return SealedIdentity{crypto::Bytes(blob.begin(), blob.end()), std::string(login)};
+}
+
+Result<PersonalData> Accounts::personal_data(std::string_view account_id) {
+  auto identity = sealed_identity(account_id);
+  if (!identity) return identity.error();
+  const crypto::Bytes& sealed = identity->sealed;
   auto plain = crypto::open_sealed(impl_->box, sealed);
   if (!plain) return plain.error();
   auto person = decode_personal_data(

@@ -243,27 +243,31 @@ Result<IntakeRequest> parse_intake(const nlohmann::json& json,
                                    "in to file a complaint, inquiry or suggestion"));
   }
 
-  std::optional<PersonalData> person;
+  std::optional<PersonalData> caller;
   if (filer->staff && !filed.anonymous()) {
-    auto caller = read_caller(in, now_ms);
-    if (!caller) {
-      in.fail(caller.error());
+    auto read = read_caller(in, now_ms);
+    if (!read) {
+      in.fail(read.error());
     } else {
-      person = std::move(*caller);
+      caller = std::move(*read);
     }
-  } else if (principal && !filer->staff && !filed.anonymous()) {
-    auto own = context.accounts.personal_data(principal->account_id);
-    if (!own) return own.error();
-    person = std::move(*own);
   }
   if (Status ok = in.finish(); !ok) return ok.error();
   if (filed.anonymous()) body.mutable_actor()->clear_id();
 
-  if (person) {
-    auto sealed = seal_personal_data(*person, context.config.node_id, context.keys.box.public_key);
+  if (caller) {
+    auto sealed = seal_personal_data(*caller, context.config.node_id, context.keys.box.public_key);
     if (!sealed) return sealed.error();
     *filed.add_personal() = std::move(*sealed);
-    request.key.consumer = context.accounts.consumer_key(person->phone);
+    request.key.consumer = context.accounts.consumer_key(caller->phone);
+  } else if (principal && !filer->staff && !filed.anonymous()) {
+    // The consumer's registration is sealed to this node already, in the form a ticket carries.
+    auto own = context.accounts.sealed_identity(principal->account_id);
+    if (!own) return own.error();
+    auto& sealed = *filed.add_personal();
+    sealed.set_node_id(context.config.node_id);
+    sealed.set_box(own->sealed.data(), own->sealed.size());
+    request.key.consumer = std::move(own->consumer_key);
   }
   request.key.business =
       filed.business().uscc().empty() ? "name:" + filed.business().name() : filed.business().uscc();

@@ -7,6 +7,7 @@
 #include "office_fixture.h"
 #include "temp_dir.h"
 #include "weiquan/crypto/hash.h"
+#include "weiquan/crypto/seal.h"
 
 namespace wq::node {
 namespace {
@@ -335,6 +336,22 @@ TEST_CASE("consumer_key recognises one phone in its forms, per node", "[accounts
   auto stolen = Accounts::open(office.db, thief, {.cost = crypto::PasswordCost::minimum()});
   REQUIRE(stolen.ok());
   CHECK(stolen->consumer_key("13812345678") != key);
+}
+
+TEST_CASE("a consumer's identity comes sealed as stored, with their consumer key", "[accounts]") {
+  Office office;
+  const Principal consumer = office.consumer();
+  auto identity = office.accounts.sealed_identity(consumer.account_id);
+  REQUIRE(identity.ok());
+  CHECK(identity->consumer_key == office.accounts.consumer_key(zhang_san().phone));
+  auto plain = crypto::open_sealed(office.box, identity->sealed);
+  REQUIRE(plain.ok());
+  auto person = decode_personal_data(
+      std::string_view(reinterpret_cast<const char*>(plain->data()), plain->size()));
+  REQUIRE(person.ok());
+  CHECK(person->id_number == zhang_san().id_number);
+  CHECK(office.accounts.sealed_identity("c-0000000000000000").error().code ==
+        "node.unknown_account");
 }
 
 TEST_CASE("personal data encodes to the documented JSON", "[accounts]") {

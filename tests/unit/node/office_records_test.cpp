@@ -101,6 +101,7 @@ TEST_CASE("the duplicate index finds the same consumer, business and matter", "[
   CHECK(index.twins_of("t1").value() == std::vector<std::string>{"t4", "t5"});
   CHECK(index.twins_of("t3").value().empty());
   CHECK(index.twins_of("unknown").value().empty());
+  CHECK(db->lock().db().pragma_int("synchronous").value() == 2);  // FULL again for accounts
 }
 
 TEST_CASE("who may see a ticket", "[access]") {

@@ -72,6 +72,11 @@ struct PersonalData {
 std::string encode_personal_data(const PersonalData& person);
 Result<PersonalData> decode_personal_data(std::string_view json);
 
+struct SealedIdentity {
+  crypto::Bytes sealed;      // crypto_box_seal of encode_personal_data(...) to this node's box key
+  std::string consumer_key;  // Accounts::consumer_key of the phone number
+};
+
 struct NewAccount {
   Principal principal;
   std::string login;
@@ -136,6 +141,10 @@ class Accounts {
 
   // A consumer's sealed real-name data, opened (node.unknown_account for a staff account too).
   Result<PersonalData> personal_data(std::string_view account_id);
+  // The same data still sealed, exactly as stored (to this node's box key, in the JSON form a
+  // ticket's sealed copy uses), with the consumer's consumer_key: what a ticket the consumer files
+  // carries, without opening and sealing again.
+  Result<SealedIdentity> sealed_identity(std::string_view account_id);
 
   Result<std::optional<Principal>> find(std::string_view account_id);
 
