@@ -243,6 +243,18 @@ std::string filename_of(const Request& request) {
 void upload_evidence(const ApiContext& context, const Request& request, const Reply& reply) {
   auto principal = authenticate(request, context.accounts, context.now_ms());
   if (!principal) return reply(error_reply(principal.error()));
+  // Only someone who may see the ticket puts files on this node's disk (the step itself checks
+  // again on the writer strand).
+  {
+    auto reader = context.readers.acquire();
+    if (!reader) return reply(error_reply(reader.error()));
+    auto ticket = (*reader)->ticket(request.params.at("id"));
+    if (!ticket) return reply(error_reply(ticket.error()));
+    if (!*ticket || access_to(*principal, **ticket, context.config) == Access::none) {
+      return reply(error_reply(
+          make_error("node.unknown_ticket", "no ticket " + request.params.at("id").substr(0, 60))));
+    }
+  }
   auto stored = context.evidence.put(request.header("Content-Type"), request.body);
   if (!stored) return reply(error_reply(stored.error()));
   append_step(

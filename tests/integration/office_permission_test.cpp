@@ -3,6 +3,7 @@
 // an admin has no queue, and a request without a live session is refused.
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "office_fixture.h"
 #include "weiquan/node/office_db.h"
@@ -98,6 +99,12 @@ TEST_CASE("office: a consumer sees and acts on only their own tickets", "[office
   require_error(
       office.get("/api/v1/tickets/" + theirs + "/evidence/" + std::string(64, 'a'), alice.token),
       404, "node.unknown_evidence");
+  // Nor may a stranger put files on the office's disk through someone else's ticket.
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + "a stranger's picture";
+  require_error(office.request("POST", "/api/v1/tickets/" + theirs + "/evidence", alice.token, png,
+                               "image/png"),
+                404, "node.unknown_ticket");
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::path(office.county_dir()) / "evidence"));
 
   // Staff steps on their own ticket are not the consumer's to take.
   require_error(office.act(mine, alice.token, {{"action", "accept"}}), 403, "node.forbidden");
