@@ -1,5 +1,5 @@
 // ApiContext: what the /api/v1/ handlers share — this node's identity and keys, the accounts and
-// business directory of the office database, the writer strand and its intake queue, the reader
+// business directory of the office database, the writer thread and its intake queue, the reader
 // pool, the evidence files and the clock. Built once by `weiquan run`; every member outlives the
 // server.
 //

@@ -1,4 +1,4 @@
-// weiquan run: wiring of a serving node — the io_context and its threads, the writer strand with
+// weiquan run: wiring of a serving node — the io_context and its threads, the writer thread with
 // the store, the router, the HTTP server, and the signals that stop it all.
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -84,8 +84,7 @@ Status serve(const RunOptions& options) {
 
   boost::asio::io_context io(static_cast<int>(kIoThreads));
   boost::asio::thread_pool password_pool(kPasswordThreads);
-  auto writer =
-      StoreWriter::open(io, std::move(*store), keys->sign, config->node_id, wall_clock_ms());
+  auto writer = StoreWriter::open(std::move(*store), keys->sign, config->node_id, wall_clock_ms());
   if (!writer) return writer.error();
   IntakeMetrics intake_metrics(metrics.registry());
   IntakeQueue intake(**writer, duplicates, intake_metrics, io, wall_clock_ms);
@@ -130,7 +129,7 @@ Status serve(const RunOptions& options) {
   for (auto& thread : threads) thread.join();
   password_pool.join();
 
-  (*writer)->close();
+  (*writer)->close();  // after the work still queued for it
   spdlog::info("stopped: store closed");
   if (crashed) return make_error("node.internal", "the node stopped on an unexpected exception");
   return {};

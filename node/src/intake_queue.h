@@ -1,9 +1,9 @@
 // IntakeQueue: group commit for new tickets. HTTP handlers push validated submissions from any
-// thread; the writer strand takes everything queued (up to a batch size) and writes it with ONE
-// sync::EventWriter::intake_batch call, one transaction and one fsync. Then, off the strand, the
-// batch's tickets go into the duplicate index (one more transaction, in the office database) and
-// each submitter is answered with its receipt and the ticket's likely twins. While a batch is being
-// made durable the next one gathers, so under load many submissions share a sync and every
+// thread; the writer thread takes everything queued (up to a batch size) and writes it with ONE
+// sync::EventWriter::intake_batch call, one transaction and one fsync. Then, off the writer thread,
+// the batch's tickets go into the duplicate index (one more transaction, in the office database)
+// and each submitter is answered with its receipt and the ticket's likely twins. While a batch is
+// being made durable the next one gathers, so under load many submissions share a sync and every
 // acknowledged submission is on disk.
 //
 // The queue is bounded: push() refuses when full and the caller answers 503 with Retry-After

@@ -1,7 +1,7 @@
 // Router: maps (method, path) to the handler of an HTTP API endpoint.
 //
 // Handlers see a parsed Request and answer with a Response value through a Reply callback, exactly
-// once, from any thread; a handler that needs the store posts its work to the writer strand
+// once, from any thread; a handler that needs the store posts its work to the writer thread
 // (store_writer.h) and replies from there. Patterns are literal paths whose segments may be
 // `{name}` placeholders (`/api/v1/tickets/{id}`); the values land in Request::params.
 //

@@ -193,7 +193,7 @@ Response show_ticket(const ApiContext& context, const Request& request) {
 
 using DraftBuilder = std::function<Result<weiquan::v1::EventBody>(const ActionInputs&)>;
 
-// Builds and appends one event on the writer strand, where the ticket read for the access checks
+// Builds and appends one event on the writer thread, where the ticket read for the access checks
 // is exactly the state the event is appended to.
 void append_step(const ApiContext& context, Principal principal, std::string id, DraftBuilder build,
                  Reply reply) {
@@ -244,7 +244,7 @@ void upload_evidence(const ApiContext& context, const Request& request, const Re
   auto principal = authenticate(request, context.accounts, context.now_ms());
   if (!principal) return reply(error_reply(principal.error()));
   // Only someone who may see the ticket puts files on this node's disk (the step itself checks
-  // again on the writer strand).
+  // again on the writer thread).
   {
     auto reader = context.readers.acquire();
     if (!reader) return reply(error_reply(reader.error()));

@@ -4,8 +4,8 @@
 // GET /tickets/{id}/evidence/{hash}), and the business directory search (GET /businesses).
 //
 // Reads run on the calling thread with a pooled reader; every write goes through the writer
-// strand — new tickets through the group-committing IntakeQueue, steps as one append each, whose
-// access checks read the ticket on the strand so they see exactly the state they append to.
+// thread — new tickets through the group-committing IntakeQueue, steps as one append each, whose
+// access checks read the ticket on that thread so they see exactly the state they append to.
 #pragma once
 
 #include "api_context.h"
