@@ -1,9 +1,9 @@
 // The in-office lifecycle steps of POST /api/v1/tickets/{id}/actions: {"action": NAME, ...fields}
 // becomes the event draft (actor and kind) the node signs, after the checks the lifecycle rules
 // cannot make themselves — who may see the ticket at all (ticket_access.h), which accounts may
-// take which step, and the values of the step (a refusal ground of the ticket's policy document,
-// an assignee that exists, consent before entrusted mediation). The store then applies the
-// lifecycle rules, the holder rule and the clocks, and refuses what they forbid.
+// take which step, and the values of the step (an assignee that exists, consent before entrusted
+// mediation). The store then applies the lifecycle rules, the holder rule, the refusal grounds of
+// the ticket's policy document and the clocks, and refuses what they forbid.
 //
 // Actions (docs/api.md has their fields): accept, refuse, assign, take_back, transfer, message,
 // request_extension, decide_extension, initial_feedback, mediation_result, convert_to_case,

@@ -48,6 +48,17 @@ const RefusalGround* PolicyDocument::refusal_ground(std::string_view ground_id) 
   return nullptr;
 }
 
+Status PolicyDocument::check_refusal_ground(std::string_view ground_id) const {
+  if (refusal_ground(ground_id) != nullptr) return {};
+  std::string grounds;
+  for (const RefusalGround& ground : refusal_grounds) {
+    grounds += (grounds.empty() ? "" : ", ") + ground.id;
+  }
+  return make_error("policies.unknown_ground", "\"" + std::string(ground_id.substr(0, 64)) +
+                                                   "\" is not a refusal ground of " + ref() + " (" +
+                                                   grounds + ")");
+}
+
 Result<bool> past_complaint_max_age(const PolicyDocument& policy, const Calendar& calendar,
                                     std::int64_t known_ms, std::int64_t received_ms) {
   if (auto received = check_time(received_ms); !received) return received.error();

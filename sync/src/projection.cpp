@@ -5,6 +5,7 @@
 #include "enums.h"
 #include "rules.h"
 #include "weiquan/policies/lifecycle.h"
+#include "weiquan/policies/policy_document.h"
 
 namespace wq::sync {
 namespace {
@@ -101,6 +102,12 @@ Result<Projection> advance(const Projection& projection, const SignedEvent& even
     auto policy = find_policy(after.rule_version);
     if (!policy) return policy.error();
     next.policy = *policy;
+  }
+  // A refusal must name a statutory ground of the ticket's policy document.
+  if (body.has_refused()) {
+    if (Status ok = next.policy->check_refusal_ground(body.refused().ground()); !ok) {
+      return ok.error();
+    }
   }
   if (Status ok = feed_clocks(next.clocks, *next.policy, {type, after.anonymous}, body,
                               clock_time(before, body));

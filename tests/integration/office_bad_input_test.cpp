@@ -152,7 +152,7 @@ TEST_CASE("office: bad input is refused with a JSON error and changes nothing", 
         office.act(
             id, officer,
             {{"action", "refuse"}, {"ground", "order121.art99.1"}, {"explanation", "没有这一项"}}),
-        400, "node.bad_field");
+        422, "policies.unknown_ground");
   }
   {  // bad query parameters
     refused(office.queue(officer, "limit=abc"), 400, "node.bad_query");

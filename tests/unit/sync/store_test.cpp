@@ -215,6 +215,20 @@ TEST_CASE("a transition the lifecycle forbids is rejected and changes nothing", 
   CHECK(s.projection().last_seq == 4);
 }
 
+TEST_CASE("a refusal must name a ground of the ticket's policy document", "[store]") {
+  Scenario s;
+  s.file_and_route();
+  auto made_up = test::refused();
+  made_up.mutable_refused()->set_ground("order20.art99.9");
+  auto refused = s.county.append(s.ticket, made_up, kT0 + kMinute * 5);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == "policies.unknown_ground");
+  CHECK_THAT(refused.error().message, Catch::Contains("order20.art15.1"));
+  CHECK(s.event_count() == 3);
+  CHECK(s.county.append(s.ticket, test::refused(), kT0 + kMinute * 6));
+  CHECK(s.projection().state == "refused");
+}
+
 TEST_CASE("only the holder may append", "[store]") {
   Scenario s;
   s.file_and_route();

@@ -82,6 +82,8 @@ struct PolicyDocument {
   const Limit* limit(std::string_view name) const;
   std::vector<const Limit*> limits_for(TicketType type) const;
   const RefusalGround* refusal_ground(std::string_view id) const;
+  // policies.unknown_ground, listing this document's grounds, unless `id` is one of them.
+  Status check_refusal_ground(std::string_view id) const;
 };
 
 // Checks that `child` is no looser than `parent` (policies.loosens_parent, naming what loosens):
