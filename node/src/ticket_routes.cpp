@@ -166,6 +166,24 @@ Response list_tickets(const ApiContext& context, const Request& request) {
                              {"now", policies::format_time(now)}});
 }
 
+// The ticket `id` and how the principal may see it: node.unknown_ticket when there is no such
+// ticket or the principal may not see it (the two are not told apart).
+struct VisibleTicket {
+  sync::Ticket ticket;
+  Access access = Access::none;
+};
+
+Result<VisibleTicket> visible_ticket(const sync::StoreReader& reader, const Principal& principal,
+                                     const std::string& id, const ApiContext& context) {
+  auto ticket = reader.ticket(id);
+  if (!ticket) return ticket.error();
+  const Access access = *ticket ? access_to(principal, **ticket, context.config) : Access::none;
+  if (access == Access::none) {
+    return make_error("node.unknown_ticket", "no ticket " + id.substr(0, 60));
+  }
+  return VisibleTicket{std::move(**ticket), access};
+}
+
 Response show_ticket(const ApiContext& context, const Request& request) {
   const std::int64_t now = context.now_ms();
   auto principal = authenticate(request, context.accounts, now);
@@ -173,18 +191,15 @@ Response show_ticket(const ApiContext& context, const Request& request) {
   const std::string& id = request.params.at("id");
   auto reader = context.readers.acquire();
   if (!reader) return error_reply(reader.error());
-  auto ticket = (*reader)->ticket(id);
-  if (!ticket) return error_reply(ticket.error());
-  const Access access = *ticket ? access_to(*principal, **ticket, context.config) : Access::none;
-  if (access == Access::none) {
-    return error_reply(make_error("node.unknown_ticket", "no ticket " + id.substr(0, 60)));
-  }
+  auto visible = visible_ticket(**reader, *principal, id, context);
+  if (!visible) return error_reply(visible.error());
   auto events = (*reader)->events(id);
   if (!events) return error_reply(events.error());
-  auto detail = ticket_detail(**ticket, *events,
-                              DetailInputs{access, context.config.node_id, &context.keys.box, now});
+  auto detail =
+      ticket_detail(visible->ticket, *events,
+                    DetailInputs{visible->access, context.config.node_id, &context.keys.box, now});
   if (!detail) return error_reply(detail.error());
-  if (access == Access::staff) {
+  if (visible->access == Access::staff) {
     auto twins = context.duplicates.twins_of(id);
     (*detail)["possible_duplicates"] = twins ? json(*twins) : json::array();
   }
@@ -248,12 +263,8 @@ void upload_evidence(const ApiContext& context, const Request& request, const Re
   {
     auto reader = context.readers.acquire();
     if (!reader) return reply(error_reply(reader.error()));
-    auto ticket = (*reader)->ticket(request.params.at("id"));
-    if (!ticket) return reply(error_reply(ticket.error()));
-    if (!*ticket || access_to(*principal, **ticket, context.config) == Access::none) {
-      return reply(error_reply(
-          make_error("node.unknown_ticket", "no ticket " + request.params.at("id").substr(0, 60))));
-    }
+    auto visible = visible_ticket(**reader, *principal, request.params.at("id"), context);
+    if (!visible) return reply(error_reply(visible.error()));
   }
   auto stored = context.evidence.put(request.header("Content-Type"), request.body);
   if (!stored) return reply(error_reply(stored.error()));
@@ -286,10 +297,8 @@ Response download_evidence(const ApiContext& context, const Request& request) {
       make_error("node.unknown_evidence", "no such evidence on ticket " + id.substr(0, 60));
   auto reader = context.readers.acquire();
   if (!reader) return error_reply(reader.error());
-  auto ticket = (*reader)->ticket(id);
-  if (!ticket) return error_reply(ticket.error());
-  if (!*ticket || access_to(*principal, **ticket, context.config) == Access::none) {
-    return error_reply(unknown);
+  if (auto visible = visible_ticket(**reader, *principal, id, context); !visible) {
+    return error_reply(visible.error().code == "node.unknown_ticket" ? unknown : visible.error());
   }
   auto events = (*reader)->events(id);
   if (!events) return error_reply(events.error());
