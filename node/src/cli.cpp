@@ -40,6 +40,7 @@ struct Options {
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_connections = 256;
   std::size_t max_evidence_bytes = 10 * 1024 * 1024;
+  std::vector<std::string> nats_urls;
   std::string role;
   std::string name;
   std::string uscc;
@@ -105,6 +106,7 @@ int do_run(const Options& o) {
   options.max_body_bytes = o.max_body_bytes;
   options.max_connections = o.max_connections;
   options.max_evidence_bytes = o.max_evidence_bytes;
+  options.nats_urls = o.nats_urls;
   if (auto done = run_node(options); !done) return fail(done.error());
   return 0;
 }
@@ -194,6 +196,9 @@ int run_cli(int argc, char** argv) {
   run->add_option("--max-evidence", o.max_evidence_bytes,
                   "largest evidence file accepted, in bytes")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1024} * 1024 * 1024));
+  run->add_option("--nats", o.nats_urls,
+                  "NATS server URL to federate over (nats://HOST:PORT); repeat for fail-over")
+      ->delimiter(',');
   run->callback([&] { code = do_run(o); });
 
   auto* user = app.add_subcommand("user", "manage the accounts of people who use this node");

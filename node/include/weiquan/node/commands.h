@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "weiquan/node/node_dir.h"
 #include "weiquan/sync/verify.h"
@@ -57,6 +58,9 @@ struct RunOptions {
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_connections = 256;
   std::size_t max_evidence_bytes = 10 * 1024 * 1024;  // one evidence upload
+  // NATS servers to federate over (nats://HOST:PORT, the first that answers is used); none: the
+  // node serves alone and its outbox waits.
+  std::vector<std::string> nats_urls;
 };
 
 // Runs an enrolled node until SIGTERM or SIGINT: opens the store, serves the HTTP API (docs/api.md)
