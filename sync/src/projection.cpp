@@ -1,5 +1,6 @@
 #include "projection.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "enums.h"
@@ -117,6 +118,9 @@ Result<Projection> advance(const Projection& projection, const SignedEvent& even
   after.type = next_type(body, type);
   after.state = std::move(*state);
   after.holder = next_holder(body, before.holder);
+  if (std::find(after.holders.begin(), after.holders.end(), after.holder) == after.holders.end()) {
+    after.holders.push_back(after.holder);
+  }
   next_assignee(body, after);
   after.updated_ms = body.time_ms();
   after.last_seq = event.seq();

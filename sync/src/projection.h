@@ -1,6 +1,6 @@
-// The ticket projection and how one event advances it: holder (single writer), lifecycle state,
-// type, assignee, clocks. Pure: reads nothing but its arguments, so the store and any replay get
-// the same answer from the same chain.
+// The ticket projection and how one event advances it: holder (single writer) and past holders,
+// lifecycle state, type, assignee, clocks. Pure: reads nothing but its arguments, so the store and
+// any replay get the same answer from the same chain.
 //
 // Clocks run from the real receipt time. A call, letter or visit is registered by an officer after
 // it arrived, with Submitted.received_at_ms saying when; so the intake of a ticket — `submitted`,

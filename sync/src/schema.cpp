@@ -12,7 +12,7 @@ namespace {
 // Append only: a released migration is never edited.
 // A ticket's row changes only when its projection does (state, holder, type, clocks); the head of
 // its chain (last seq, last event id, its time) is read from the events table.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: certificates, events, ticket projection with clocks, quarantine, ticket serials.
     R"sql(
 CREATE TABLE certificates (
@@ -118,6 +118,24 @@ ALTER TABLE tickets ADD COLUMN assignee_kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE tickets ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
 CREATE INDEX tickets_by_submitter ON tickets (submitter, ticket_id);
 CREATE INDEX tickets_by_assignee ON tickets (assignee_kind, assignee, ticket_id);
+)sql",
+    // 3: every node that has held a ticket (space-separated, in order of first holding), and the
+    // transactional outbox of replication: one row per event still owed to a peer. A ticket
+    // stored before this migration gets its intake node and its current holder; the nodes that
+    // held it in between are not recovered.
+    R"sql(
+ALTER TABLE tickets ADD COLUMN holders TEXT NOT NULL DEFAULT '';
+UPDATE tickets SET holders = CASE WHEN holder = intake_node THEN intake_node
+                                  ELSE intake_node || ' ' || holder END;
+
+CREATE TABLE outbox (
+  peer TEXT NOT NULL,
+  ticket_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  enqueued_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (peer, ticket_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX outbox_in_order ON outbox (peer, enqueued_at_ms, ticket_id, seq);
 )sql",
 };
 

@@ -18,8 +18,8 @@ std::string select_tickets(std::string_view where, std::string_view order_by,
          ") SELECT t.ticket_id, t.type, t.state, t.holder, t.intake_node, t.channel, "
          "t.jurisdiction_region, t.rule_version, t.received_at_ms, e.time_ms, e.seq, e.event_id, "
          "t.next_due_ms, t.closed, t.consent_disclosure, t.consent_mediation, t.anonymous, "
-         "t.submitter, t.business_uscc, t.business_name, t.category, t.assignee_kind, t.assignee "
-         "FROM t JOIN events e ON e.ticket_id = t.ticket_id AND e.seq = "
+         "t.submitter, t.business_uscc, t.business_name, t.category, t.assignee_kind, t.assignee, "
+         "t.holders FROM t JOIN events e ON e.ticket_id = t.ticket_id AND e.seq = "
          "(SELECT max(seq) FROM events WHERE ticket_id = t.ticket_id)" +
          order;
 }
@@ -28,6 +28,26 @@ constexpr std::string_view kSelectClocks =
     "SELECT name, period_amount, period_unit, started_ms, due_ms, stopped_ms, paused_at_ms, "
     "pauses, extension_days, policy, article, provisional FROM clocks WHERE ticket_id = ?1 "
     "ORDER BY position";
+
+// Holders are stored as node ids separated by single spaces (node ids contain none).
+std::string join_holders(const std::vector<std::string>& holders) {
+  std::string out;
+  for (const std::string& holder : holders) {
+    if (!out.empty()) out += ' ';
+    out += holder;
+  }
+  return out;
+}
+
+std::vector<std::string> split_holders(std::string_view text) {
+  std::vector<std::string> holders;
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find(' '), text.size());
+    if (end > 0) holders.emplace_back(text.substr(0, end));
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+  return holders;
+}
 
 Error corrupt(std::string what, const Error& cause) {
   return make_error("sync.corrupt", what + ": " + cause.message);
@@ -61,6 +81,7 @@ Result<Ticket> read_ticket(const sql::Stmt& stmt) {
   ticket.category = std::string(stmt.text(20));
   ticket.assignee_kind = std::string(stmt.text(21));
   ticket.assignee = std::string(stmt.text(22));
+  ticket.holders = split_holders(stmt.text(23));
   return ticket;
 }
 
@@ -147,9 +168,9 @@ const std::string_view kInsertTicket =
     "INSERT INTO tickets (ticket_id, type, state, holder, intake_node, channel, "
     "jurisdiction_region, rule_version, received_at_ms, next_due_ms, closed, consent_disclosure, "
     "consent_mediation, anonymous, submitter, business_uscc, business_name, category, "
-    "assignee_kind, assignee) "
+    "assignee_kind, assignee, holders) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-    "?20)";
+    "?20, ?21)";
 
 void bind_ticket(sql::Stmt& stmt, const Ticket& ticket) {
   stmt.bind(1, ticket.id)
@@ -171,12 +192,13 @@ void bind_ticket(sql::Stmt& stmt, const Ticket& ticket) {
       .bind(17, ticket.business_name)
       .bind(18, ticket.category)
       .bind(19, ticket.assignee_kind)
-      .bind(20, ticket.assignee);
+      .bind(20, ticket.assignee)
+      .bind(21, join_holders(ticket.holders));
 }
 
 const std::string_view kUpdateTicket =
     "UPDATE tickets SET type = ?2, state = ?3, holder = ?4, next_due_ms = ?5, closed = ?6, "
-    "assignee_kind = ?7, assignee = ?8 WHERE ticket_id = ?1";
+    "assignee_kind = ?7, assignee = ?8, holders = ?9 WHERE ticket_id = ?1";
 
 void bind_ticket_update(sql::Stmt& stmt, const Ticket& ticket) {
   stmt.bind(1, ticket.id)
@@ -186,13 +208,14 @@ void bind_ticket_update(sql::Stmt& stmt, const Ticket& ticket) {
       .bind(5, ticket.next_due_ms)
       .bind(6, std::int64_t{ticket.closed})
       .bind(7, ticket.assignee_kind)
-      .bind(8, ticket.assignee);
+      .bind(8, ticket.assignee)
+      .bind(9, join_holders(ticket.holders));
 }
 
 bool same_row(const Ticket& a, const Ticket& b) {
   return a.type == b.type && a.state == b.state && a.holder == b.holder &&
          a.next_due_ms == b.next_due_ms && a.closed == b.closed &&
-         a.assignee_kind == b.assignee_kind && a.assignee == b.assignee;
+         a.assignee_kind == b.assignee_kind && a.assignee == b.assignee && a.holders == b.holders;
 }
 
 const std::string_view kInsertClock =

@@ -153,8 +153,10 @@ TEST_CASE("a version-1 database is migrated; its tickets get empty new fields", 
     REQUIRE(province->append(old_ticket, test::routed("440305"), kT0 + kMinute));
     REQUIRE(county->append(old_ticket, test::received(), kT0 + 2 * kMinute));
   }
-  // What schema version 1 wrote: the tickets table without the columns of migration 2.
+  // What schema version 1 wrote: the tickets table without the columns of migrations 2 and 3,
+  // no outbox.
   execute(path,
+          "DROP TABLE outbox; ALTER TABLE tickets DROP COLUMN holders; "
           "DROP INDEX tickets_by_submitter; DROP INDEX tickets_by_assignee; "
           "ALTER TABLE tickets DROP COLUMN submitter; "
           "ALTER TABLE tickets DROP COLUMN business_uscc; "
@@ -177,6 +179,7 @@ TEST_CASE("a version-1 database is migrated; its tickets get empty new fields", 
   CHECK(old.business_uscc.empty());
   CHECK(old.category.empty());
   CHECK(old.assignee_kind.empty());
+  CHECK(old.holders == std::vector<std::string>{"44", "440305"});
 
   // Its next events fill what they set; new tickets have every field.
   auto county = EventWriter::create(store, federation().node("440305").keys.sign, "440305", kT0);
@@ -186,6 +189,9 @@ TEST_CASE("a version-1 database is migrated; its tickets get empty new fields", 
   old = store.reader().ticket(old_ticket).value().value();
   CHECK(old.assignee_kind == "officer");
   CHECK(old.assignee == "officer-2");
+  REQUIRE(county->append(old_ticket, test::assigned_station("440305001"), kT0 + 4 * kMinute));
+  CHECK(store.reader().ticket(old_ticket).value()->holders ==
+        std::vector<std::string>{"44", "440305", "440305001"});
   CHECK(old.submitter.empty());
   auto province = EventWriter::create(store, federation().node("44").keys.sign, "44", kT0);
   const auto fresh = province->submit(test::complaint(), "440305", kT0)->event.ticket_id();

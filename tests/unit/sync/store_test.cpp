@@ -53,6 +53,7 @@ TEST_CASE("a complaint's life moves state, holder and clocks", "[store]") {
   Ticket t = s.projection();
   CHECK(t.state == "submitted");
   CHECK(t.holder == "44");
+  CHECK(t.holders == std::vector<std::string>{"44"});
   CHECK(t.intake_node == "44");
   CHECK(t.type == policies::TicketType::complaint);
   CHECK(t.rule_version == "samr-order-20@2022-09-29");
@@ -83,6 +84,7 @@ TEST_CASE("a complaint's life moves state, holder and clocks", "[store]") {
   t = s.projection();
   CHECK(t.state == "in_transit");
   CHECK(t.holder == "440305001");
+  CHECK(t.holders == std::vector<std::string>{"44", "440305", "440305001"});
 
   REQUIRE(s.station.append(s.ticket, test::received(), kT0 + 4 * kMinute));
   REQUIRE(s.station.append(s.ticket, test::accepted(), kT0 + test::kDay));
@@ -146,6 +148,7 @@ TEST_CASE("events replicate to another store and re-applying them is a no-op", "
   const Ticket original = s.projection();
   CHECK(copy.state == original.state);
   CHECK(copy.holder == original.holder);
+  CHECK(copy.holders == std::vector<std::string>{"44", "440305"});
   CHECK(copy.head == original.head);
   CHECK(copy.next_due_ms == original.next_due_ms);
   CHECK(copy.clocks.size() == original.clocks.size());

@@ -67,6 +67,10 @@ struct Ticket {
   policies::TicketType type = policies::TicketType::complaint;
   std::string state;
   std::string holder;       // node id of the node that may append now
+  // Every node that has held the ticket, in order of first holding: the intake node, then each
+  // new to-node of `routed`, `transferred` and `assigned` to a station. A store written before
+  // schema version 3 knows only the intake node and the holder of its tickets then.
+  std::vector<std::string> holders;
   std::string intake_node;  // author of `submitted`
   weiquan::v1::Channel channel = weiquan::v1::CHANNEL_UNSPECIFIED;
   std::string jurisdiction_region;
