@@ -63,10 +63,27 @@ void chain(EventBody& body, const std::string& ticket_id, std::uint64_t seq, con
   body.set_time_ms(now_ms);
 }
 
-// Signs the next event of `ticket_id` and applies it within the open transaction.
+// Owes `event`, just applied within the open transaction, to every node `interest` names but its
+// author.
+Status enqueue_interest(Store::Impl& store, const EventWriter::Interest& interest,
+                        const SignedEvent& event, std::int64_t now_ms) {
+  if (!interest) return {};
+  auto after = store.projection(event.ticket_id());
+  if (!after) return after.error();
+  for (std::string& peer : interest((*after)->ticket, event)) {
+    if (peer == event.author()) continue;
+    if (Status ok = store.enqueue({std::move(peer), event.ticket_id(), event.seq(), now_ms}); !ok) {
+      return ok;
+    }
+  }
+  return {};
+}
+
+// Signs the next event of `ticket_id`, applies it and enqueues its deliveries within the open
+// transaction.
 Result<SignedEvent> write(Store::Impl& store, const crypto::SigningKeyPair& key,
-                          const std::string& author, const std::string& ticket_id, EventBody body,
-                          std::int64_t now_ms) {
+                          const EventWriter::Interest& interest, const std::string& author,
+                          const std::string& ticket_id, EventBody body, std::int64_t now_ms) {
   auto projection = store.projection(ticket_id);
   if (!projection) return projection.error();
   const Ticket& ticket = (*projection)->ticket;
@@ -77,6 +94,7 @@ Result<SignedEvent> write(Store::Impl& store, const crypto::SigningKeyPair& key,
   auto outcome = store.apply_in_transaction(*event, true);
   if (!outcome) return outcome.error();
   assert(*outcome == ApplyOutcome::applied);
+  if (Status ok = enqueue_interest(store, interest, *event, now_ms); !ok) return ok.error();
   return std::move(*event);
 }
 
@@ -145,13 +163,16 @@ void sign_ticket(DraftedTicket& drafted, const crypto::SigningKeyPair& key) {
   sign_receipt(drafted.receipt, key);
 }
 
-// Applies a drafted and signed ticket, all or nothing, within the open transaction.
-Result<Intake> apply_ticket(Store::Impl& store, DraftedTicket drafted) {
+// Applies a drafted and signed ticket and enqueues its deliveries, all or nothing, within the open
+// transaction.
+Result<Intake> apply_ticket(Store::Impl& store, const EventWriter::Interest& interest,
+                            DraftedTicket drafted, std::int64_t now_ms) {
   return store.in_savepoint([&]() -> Result<Intake> {
     for (const SignedEvent& event : drafted.events) {
       auto outcome = store.apply_in_transaction(event, true);
       if (!outcome) return outcome.error();
       assert(*outcome == ApplyOutcome::applied);
+      if (Status ok = enqueue_interest(store, interest, event, now_ms); !ok) return ok.error();
     }
     Intake intake;
     intake.submission.receipt = std::move(drafted.receipt);
@@ -200,7 +221,7 @@ Result<std::vector<Result<SignedEvent>>> EventWriter::append_batch(std::span<con
       } else if (auto id = parse_ticket_id(draft.ticket_id); !id) {
         event = id.error();
       } else {
-        event = write(store, *key_, node_id_, draft.ticket_id, draft.body, now_ms);
+        event = write(store, *key_, interest_, node_id_, draft.ticket_id, draft.body, now_ms);
       }
       if (!event && is_db_failure(event.error())) return event.error();
       events.push_back(std::move(event));
@@ -259,7 +280,7 @@ Result<std::vector<Result<Intake>>> EventWriter::intake_batch(std::span<const Ne
     intakes.reserve(tickets.size());
     for (std::size_t i = 0; i < drafted.size(); ++i) {
       signing.ready(i);
-      auto intake = drafted[i] ? apply_ticket(store, std::move(*drafted[i]))
+      auto intake = drafted[i] ? apply_ticket(store, interest_, std::move(*drafted[i]), now_ms)
                                : Result<Intake>(drafted[i].error());
       if (!intake && is_db_failure(intake.error())) return intake.error();
       intakes.push_back(std::move(intake));

@@ -55,6 +55,10 @@ Result<WriterStatements> prepare_statements(sql::Db& db) {
       {&s.release, "RELEASE item"},
       {&s.rollback_to, "ROLLBACK TO item"},
       {&s.defer_foreign_keys, "PRAGMA defer_foreign_keys = ON"},
+      {&s.insert_outbox,
+       "INSERT OR IGNORE INTO outbox (peer, ticket_id, seq, enqueued_at_ms) VALUES (?1, ?2, ?3, "
+       "?4)"},
+      {&s.delete_outbox, "DELETE FROM outbox WHERE peer = ?1 AND ticket_id = ?2 AND seq = ?3"},
   };
   for (const auto& [stmt, text] : all) {
     auto prepared = db.prepare(text);

@@ -41,6 +41,8 @@ struct WriterStatements {
   sql::Stmt release;
   sql::Stmt rollback_to;
   sql::Stmt defer_foreign_keys;  // until the end of the transaction
+  sql::Stmt insert_outbox;       // keeps a row already there
+  sql::Stmt delete_outbox;
 };
 
 struct Store::Impl {
@@ -69,6 +71,8 @@ struct Store::Impl {
   // `trusted_signature`: the event was just signed by this node's own key (EventWriter).
   Result<ApplyOutcome> apply_in_transaction(const SignedEvent& event, bool trusted_signature);
   Result<std::uint32_t> next_ticket_serial(const std::string& intake_node, std::uint32_t date);
+  // Adds one outbox row (kept as it is when already there).
+  Status enqueue(const OutboxEntry& entry);
 
   // The projection of `ticket_id`, from the cache or rebuilt from the database; a fresh one when
   // the ticket has no event yet.

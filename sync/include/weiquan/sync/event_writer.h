@@ -13,6 +13,13 @@
 // is not re-verified: the writer checks once, when created, that its key is the one in this node's
 // certificate.
 //
+// Replication: with an interest function set, every event the writer authors (append,
+// append_batch, submit, submit_batch, intake_batch: `submitted` and the events that follow) is owed
+// to each node the function names, one outbox row per node (this node and repeats skipped), written
+// in the same transaction that applies the event, so an event is never committed without its
+// deliveries. Events applied from other nodes (Store::apply, apply_batch) are never enqueued: only
+// the author sends (DESIGN §5). Without an interest function nothing is enqueued.
+//
 // Ownership: the writer refers to a Store and a key pair owned by the caller; both must outlive it.
 // Threads: like the Store, one thread at a time (the writer strand). intake_batch and submit_batch
 // also sign on a short-lived helper thread of their own, while the calling thread applies.
@@ -23,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -62,11 +70,20 @@ struct Intake {
 
 class EventWriter {
  public:
+  // The node ids that must receive `event`, given the ticket as it is after the event (its
+  // `clocks` left empty). Runs on the writer's thread, inside the transaction; it must not use the
+  // store.
+  using Interest =
+      std::function<std::vector<std::string>(const Ticket& after, const SignedEvent& event)>;
+
   // `node_id` must have a certificate in the store, valid now, whose sign key is `key`'s.
   static Result<EventWriter> create(Store& store, const crypto::SigningKeyPair& key,
                                     std::string node_id, std::int64_t now_ms);
 
   const std::string& node_id() const { return node_id_; }
+
+  // Replaces the interest function (empty: enqueue nothing) for the events written from now on.
+  void set_interest(Interest interest) { interest_ = std::move(interest); }
 
   // Opens a ticket. `body` carries actor and `submitted`; `competent_office` is the node id the
   // receipt names as the office with jurisdiction.
@@ -103,6 +120,7 @@ class EventWriter {
   Store* store_;
   const crypto::SigningKeyPair* key_;
   std::string node_id_;
+  Interest interest_;
 };
 
 }  // namespace wq::sync

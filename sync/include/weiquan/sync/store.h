@@ -18,6 +18,10 @@
 // validly signed bytes there are equivocation: kept in the quarantine table
 // (ApplyOutcome::quarantined), never applied.
 //
+// The outbox (transactional outbox of replication, DESIGN §5) holds one row per event this node
+// still owes a peer: EventWriter adds rows in the transaction that applies the event, the
+// replicator reads them in send order and removes them when the peer acks.
+//
 // Threads: a Store owns the one writer connection; it is not synchronised and must be used by one
 // thread at a time (the writer strand). Readers open their own StoreReader on the same file, one
 // per thread; a StoreReader is likewise used by one thread at a time. Store::reader() reads through
@@ -66,7 +70,7 @@ struct Ticket {
   std::string id;
   policies::TicketType type = policies::TicketType::complaint;
   std::string state;
-  std::string holder;       // node id of the node that may append now
+  std::string holder;  // node id of the node that may append now
   // Every node that has held the ticket, in order of first holding: the intake node, then each
   // new to-node of `routed`, `transferred` and `assigned` to a station. A store written before
   // schema version 3 knows only the intake node and the holder of its tickets then.
@@ -133,6 +137,19 @@ struct QuarantinedEvent {
 
 enum class ApplyOutcome { applied, duplicate, quarantined };
 
+// One event owed to a peer: (ticket_id, seq) is still to be delivered to node `peer`.
+struct OutboxEntry {
+  std::string peer;
+  std::string ticket_id;
+  std::uint64_t seq = 0;
+  std::int64_t enqueued_at_ms = 0;
+};
+
+struct OutboxBacklog {
+  std::string peer;
+  std::uint64_t rows = 0;
+};
+
 class StoreReader {
  public:
   // A read-only connection to a database the writer has already created and migrated.
@@ -155,6 +172,12 @@ class StoreReader {
   Result<std::vector<crypto::SignedCertificate>> certificates() const;
   Result<std::vector<crypto::SignedRevocation>> revocations() const;
   Result<std::vector<QuarantinedEvent>> quarantine() const;
+
+  // The first `limit` events owed to `peer`, in send order: enqueued_at_ms, then ticket id, then
+  // seq (so one ticket's events enqueued together go in chain order).
+  Result<std::vector<OutboxEntry>> outbox(std::string_view peer, std::size_t limit) const;
+  // How many events are owed to each peer that is owed any, by peer id.
+  Result<std::vector<OutboxBacklog>> outbox_backlog() const;
 
   // Every stored record as raw bytes, in export order: certificates (by level, node id, serial),
   // revocations, then events by ticket id and seq. Stops at the first error `visit` returns.
@@ -192,6 +215,13 @@ class Store {
   // failed and nothing was committed; otherwise each event has its own result, a rejected event
   // changes nothing and later events of the batch see the earlier ones.
   Result<std::vector<Result<ApplyOutcome>>> apply_batch(std::span<const SignedEvent> events);
+
+  // Adds outbox rows in one transaction; a row already there for the same (peer, ticket, seq) is
+  // kept as it is.
+  Status enqueue(std::span<const OutboxEntry> entries);
+  // Removes the outbox rows of these (peer, ticket, seq) in one transaction (enqueued_at_ms is
+  // ignored); rows that are not there are no error.
+  Status dequeue(std::span<const OutboxEntry> entries);
 
   struct Impl;
 
