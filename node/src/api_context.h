@@ -1,7 +1,7 @@
 // ApiContext: what the /api/v1/ handlers share — this node's identity and keys, the accounts and
-// business directory of the office database, the writer thread and its intake queue, the reader
-// pool, the evidence files and the clock. Built once by `weiquan run`; every member outlives the
-// server.
+// business directory of the office database, the writer thread, the node directory and the intake
+// queue, the reader pool, the evidence files and the clock. Built once by `weiquan run`; every
+// member outlives the server.
 //
 // Thread safety: the members are safe to use from any thread (each documents how).
 #pragma once
@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "directory_snapshot.h"
 #include "evidence_store.h"
 #include "intake_queue.h"
 #include "reader_pool.h"
@@ -30,6 +31,7 @@ struct ApiContext {
   BusinessDirectory& businesses;
   DuplicateIndex& duplicates;
   StoreWriter& writer;
+  const DirectorySnapshot& directory;  // routing of new tickets
   IntakeQueue& intake;
   ReaderPool& readers;
   EvidenceStore& evidence;

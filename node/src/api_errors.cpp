@@ -32,7 +32,7 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 37> kStatusByCode = 
     {"policies.extension_too_long", 422},
     {"node.payload_too_large", 413},
     {"node.unsupported_media_type", 415},
-    {"node.outside_jurisdiction", 422},
+    {"federation.no_jurisdiction", 503},
     {"node.bad_region", 422},
     {"node.bad_role", 422},
     {"node.unknown_business", 422},

@@ -84,14 +84,25 @@ Status serve(const RunOptions& options) {
 
   boost::asio::io_context io(static_cast<int>(kIoThreads));
   boost::asio::thread_pool password_pool(kPasswordThreads);
+  DirectorySnapshot directory;
+  directory.publish(store->trust());
   auto writer = StoreWriter::open(std::move(*store), keys->sign, config->node_id, wall_clock_ms());
   if (!writer) return writer.error();
   IntakeMetrics intake_metrics(metrics.registry());
   IntakeQueue intake(**writer, duplicates, intake_metrics, io, wall_clock_ms);
-  const http::ApiContext api{
-      *config,       *keys,        *accounts, businesses, duplicates,
-      **writer,      intake,       readers,   evidence,   policies::RegionTable::builtin(),
-      password_pool, wall_clock_ms};
+  const http::ApiContext api{*config,
+                             *keys,
+                             *accounts,
+                             businesses,
+                             duplicates,
+                             **writer,
+                             directory,
+                             intake,
+                             readers,
+                             evidence,
+                             policies::RegionTable::builtin(),
+                             password_pool,
+                             wall_clock_ms};
   http::add_account_routes(router, api);
   http::add_ticket_routes(router, api);
   http::HttpServer server(io, router, metrics, http_options);

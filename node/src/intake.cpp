@@ -151,15 +151,7 @@ std::string jurisdiction_of(FieldReader& in, const ApiContext& context,
   std::string region = in.text("region", 12, false);
   if (!business.region().empty()) region = business.region();
   if (region.empty()) region = context.config.region;
-  if (auto found = context.regions.lookup(region); !found) {
-    in.fail(found.error());
-    return region;
-  }
-  if (!context.regions.contains(context.config.region, region)) {
-    in.fail(make_error("node.outside_jurisdiction",
-                       "region " + region + " is outside this office's region " +
-                           context.config.region + ": file it with the office of that region"));
-  }
+  if (auto found = context.regions.lookup(region); !found) in.fail(found.error());
   return region;
 }
 
@@ -255,6 +247,12 @@ Result<IntakeRequest> parse_intake(const nlohmann::json& json,
   if (Status ok = in.finish(); !ok) return ok.error();
   if (filed.anonymous()) body.mutable_actor()->clear_id();
 
+  // Point to point: the ticket goes to the deepest office this node knows whose region contains
+  // it; where that is another office, `routed` hands it over and that office receives it.
+  auto competent = context.directory.competent_office(filed.jurisdiction_region(), now_ms);
+  if (!competent) return competent.error();
+  const bool routed_away = competent->node_id != context.config.node_id;
+
   if (caller) {
     auto sealed = seal_personal_data(*caller, context.config.node_id, context.keys.box.public_key);
     if (!sealed) return sealed.error();
@@ -268,6 +266,16 @@ Result<IntakeRequest> parse_intake(const nlohmann::json& json,
     sealed.set_node_id(context.config.node_id);
     sealed.set_box(own->sealed.data(), own->sealed.size());
     request.key.consumer = std::move(own->consumer_key);
+    if (routed_away) {
+      auto person = context.accounts.personal_data(principal->account_id);
+      if (!person) return person.error();
+      caller = std::move(*person);
+    }
+  }
+  if (caller && routed_away) {
+    auto sealed = seal_personal_data(*caller, competent->node_id, competent->box_key);
+    if (!sealed) return sealed.error();
+    *filed.add_personal() = std::move(*sealed);
   }
   request.key.business =
       filed.business().uscc().empty() ? "name:" + filed.business().name() : filed.business().uscc();
@@ -275,15 +283,19 @@ Result<IntakeRequest> parse_intake(const nlohmann::json& json,
   request.key.type = ticket_type;
   request.key.received_at_ms = filed.received_at_ms();
 
-  request.ticket.competent_office = context.config.node_id;
+  request.ticket.competent_office = competent->node_id;
   EventBody routed = system_event();
-  routed.mutable_routed()->set_to_node(context.config.node_id);
+  routed.mutable_routed()->set_to_node(competent->node_id);
   routed.mutable_routed()->set_region(filed.jurisdiction_region());
-  routed.mutable_routed()->set_reason("this office has jurisdiction over " +
-                                      filed.jurisdiction_region());
-  EventBody received = system_event();
-  received.mutable_received();
-  request.ticket.then = {std::move(routed), std::move(received)};
+  routed.mutable_routed()->set_reason(
+      (routed_away ? competent->node_id : std::string("this office")) + " has jurisdiction over " +
+      filed.jurisdiction_region());
+  request.ticket.then.push_back(std::move(routed));
+  if (!routed_away) {
+    EventBody received = system_event();
+    received.mutable_received();
+    request.ticket.then.push_back(std::move(received));
+  }
   return request;
 }
 

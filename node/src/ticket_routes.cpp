@@ -40,15 +40,18 @@ void file_ticket(const ApiContext& context, const Request& request, const Reply&
   if (!body) return reply(error_reply(body.error()));
   auto intake = parse_intake(*body, *principal, context);
   if (!intake) return reply(error_reply(intake.error()));
-  const bool queued = context.intake.push(
-      std::move(intake->ticket), std::move(intake->key), [reply](Result<Filed> filed) {
-        if (!filed) return reply(error_reply(filed.error()));
-        const auto& receipt = filed->intake.submission.receipt;
-        reply(json_response(201, {{"id", receipt.body.ticket_id()},
-                                  {"state", "received"},
-                                  {"receipt", receipt_json(receipt)},
-                                  {"possible_duplicates", filed->twins}}));
-      });
+  const bool queued =
+      context.intake.push(std::move(intake->ticket), std::move(intake->key),
+                          [reply, &self = context.config.node_id](Result<Filed> filed) {
+                            if (!filed) return reply(error_reply(filed.error()));
+                            const auto& receipt = filed->intake.submission.receipt;
+                            // Received here at once, or on its way to the office with jurisdiction.
+                            const bool here = receipt.body.competent_office() == self;
+                            reply(json_response(201, {{"id", receipt.body.ticket_id()},
+                                                      {"state", here ? "received" : "in_transit"},
+                                                      {"receipt", receipt_json(receipt)},
+                                                      {"possible_duplicates", filed->twins}}));
+                          });
   if (!queued) {
     reply(error_reply(make_error("node.overloaded", "too many submissions at once; retry")));
   }

@@ -129,16 +129,6 @@ TEST_CASE("office: bad input is refused with a JSON error and changes nothing", 
     fixed["id_number"] = make_id_number("11010519851111123");
     CHECK(office.post("/api/v1/consumers", fixed).status == 201);
   }
-  {  // a business or region outside the county
-    refused(office.post(tickets, complaint_about(office.neighbour(), "家用电器"), consumer.token),
-            422, "node.outside_jurisdiction");
-    json named = complaint_about(office.shop(), "家用电器");
-    named["business"] = {{"name", "不在名录里的小店"}};
-    named["region"] = office.neighbour().region;
-    refused(office.post(tickets, named, consumer.token), 422, "node.outside_jurisdiction");
-    named["region"] = "440305";
-    refused(office.post(tickets, named, consumer.token), 422, "node.outside_jurisdiction");
-  }
   {  // an unknown action
     refused(office.act(id, officer, {{"action", "teleport"}}), 400, "node.bad_action");
   }

@@ -209,6 +209,34 @@ TEST_CASE("office: a complaint from filing to the return visit", "[office]") {
   CHECK(office.stop() == 0);
 }
 
+TEST_CASE("office: a ticket about another office's region is routed there, point to point",
+          "[office]") {
+  Office office;
+  const Consumer consumer = office.register_consumer("陈静", 7);
+  const std::string city = office.county().substr(0, 4);
+
+  // The county knows the offices of its own chain only: the deepest that contains the neighbour
+  // county is the city, and the national node for a region in another province.
+  const json to_city = office.file(complaint_about(office.neighbour(), "家用电器"), consumer.token);
+  CHECK(to_city.at("state") == "in_transit");
+  CHECK(to_city.at("receipt").at("competent_office") == city);
+  json seen = shown(office, to_city.at("id"), consumer.token);
+  CHECK(timeline_kinds(seen) == std::vector<std::string>{"submitted", "routed"});
+  CHECK(seen.at("holder") == city);
+  CHECK(seen.at("intake_node") == office.county());
+
+  json elsewhere = complaint_about(office.shop(), "家用电器");
+  elsewhere["business"] = {{"name", "不在名录里的小店"}};
+  elsewhere["region"] = "440305";
+  const json to_national = office.file(elsewhere, consumer.token);
+  CHECK(to_national.at("receipt").at("competent_office") == "cn");
+
+  // The routed tickets are no longer the county's to handle.
+  const std::string officer = office.login(office.officer());
+  const ApiAnswer accept = office.act(to_city.at("id"), officer, {{"action", "accept"}});
+  CHECK(accept.status == 409);
+}
+
 TEST_CASE("office: an anonymous report becomes a case and never shows who reported it",
           "[office]") {
   Office office;
