@@ -38,6 +38,8 @@ std::string_view domain_tag(Domain domain) {
       return "weiquan/v1/envelope";
     case Domain::policy:
       return "weiquan/v1/policy";
+    case Domain::ack:
+      return "weiquan/v1/ack";
   }
   assert(false && "unknown signing domain");
   return {};

@@ -15,7 +15,7 @@
 
 namespace wq::crypto {
 
-enum class Domain { certificate, revocation, event, receipt, envelope, policy };
+enum class Domain { certificate, revocation, event, receipt, envelope, policy, ack };
 
 // "weiquan/v1/certificate", "weiquan/v1/event", ...
 std::string_view domain_tag(Domain domain);
