@@ -180,7 +180,7 @@ TEST_CASE("without faults every event reaches every interested node once", "[rep
   CHECK(county.backlog() == 2 * 5 * kEventsPerTicket);
   CHECK(county.replicator.peers().empty());  // not ticked yet
   // A row naming an event the store does not have is dropped, not sent.
-  const std::vector<OutboxEntry> stray = {{"44", "440305-20250303-999999", 1, kT0}};
+  const std::vector<OutboxEntry> stray = {{"44", "440305-20250303-999999", 1, kT0 + test::kDay}};
   REQUIRE(county.store.enqueue(stray));
 
   REQUIRE(drain(network, {&county, &province, &city}));
