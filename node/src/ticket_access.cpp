@@ -7,8 +7,11 @@ Access access_to(const Principal& principal, const sync::Ticket& ticket, const N
   switch (principal.role) {
     case Role::officer:
     case Role::supervisor:
-      return ticket.holder == config.node_id || ticket.intake_node == config.node_id ? Access::staff
-                                                                                     : Access::none;
+      // A ticket in this node's store that it neither holds nor took in came here because the
+      // node watches over its holder (an ancestor) or held it before: staff monitor it.
+      return ticket.holder == config.node_id || ticket.intake_node == config.node_id
+                 ? Access::staff
+                 : Access::monitor;
     case Role::consumer:
       return !ticket.submitter.empty() && ticket.submitter == principal.account_id ? Access::filer
                                                                                    : Access::none;
@@ -40,6 +43,7 @@ PersonalView personal_view(Access access, const sync::Ticket& ticket) {
       // Disclosed to a business only to mediate a complaint; a report's author never.
       return ticket.type == policies::TicketType::complaint ? PersonalView::contact
                                                             : PersonalView::none;
+    case Access::monitor:
     case Access::none:
       return PersonalView::none;
   }

@@ -1,7 +1,8 @@
 // Who may see a ticket, and how much of it. One place decides, so the queue, the ticket view,
 // evidence downloads and actions cannot disagree:
 //   - officers and supervisors: every ticket this node holds or took in, with the consumer's
-//     personal data (they handle it);
+//     personal data (they handle it); every other ticket in the node's store (it watches over the
+//     holder, or held it before) without personal data, to monitor and not to act on;
 //   - a consumer: the tickets they filed, with their own data;
 //   - an enterprise (ODR): complaints assigned to its USCC now, with the consumer's name and phone
 //     (disclosed for mediation only), never a report and never the reporter;
@@ -23,6 +24,7 @@ namespace wq::node::http {
 enum class Access {
   none,
   staff,        // officer or supervisor of this office
+  monitor,      // officer or supervisor of an office that watches over the ticket's holder
   filer,        // the consumer who filed it
   enterprise,   // the business's ODR account it is assigned to
   association,  // the consumer association it is entrusted to

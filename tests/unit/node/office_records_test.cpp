@@ -140,8 +140,9 @@ TEST_CASE("who may see a ticket", "[access]") {
   CHECK(http::access_to(business, ticket, config) == Access::none);
   CHECK(http::access_to(association, ticket, config) == Access::association);
 
-  ticket.holder = "440305001";  // handed to a station, taken in elsewhere
+  ticket.holder = "440305001";  // handed to a station, taken in elsewhere: watched over from here
   ticket.intake_node = "440306";
-  CHECK(http::access_to(officer, ticket, config) == Access::none);
+  CHECK(http::access_to(officer, ticket, config) == Access::monitor);
+  CHECK(http::personal_view(Access::monitor, ticket) == http::PersonalView::none);
   CHECK(http::personal_view(Access::staff, ticket) == http::PersonalView::full);
 }
