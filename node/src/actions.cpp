@@ -49,9 +49,8 @@ void reseal_for(Step& step, const std::string& to_node,
         make_error("node.unknown_node",
                    "node " + to_node + " has no valid certificate here: " + cert.error().message));
   }
-  const auto& submitted = step.inputs.submitted.body.submitted();
   auto person =
-      open_personal_data(submitted.personal(), step.node_id(), step.inputs.context.keys.box);
+      open_ticket_personal_data(step.inputs.events, step.node_id(), step.inputs.context.keys.box);
   if (!person) return step.in.fail(person.error());
   if (!*person) return;
   auto sealed = seal_personal_data(**person, to_node, (*cert)->cert.box_key);

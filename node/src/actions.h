@@ -16,6 +16,7 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,8 @@ namespace wq::node::http {
 struct ActionInputs {
   const Principal& principal;
   const sync::Ticket& ticket;
-  const sync::SignedEvent& submitted;  // seq 1: the filing, with the sealed personal data
-  const crypto::TrustStore& trust;     // certificates of nodes a ticket may be sent to
+  std::span<const sync::SignedEvent> events;  // the ticket's chain; front() is the filing
+  const crypto::TrustStore& trust;            // certificates of nodes a ticket may be sent to
   const ApiContext& context;
 };
 

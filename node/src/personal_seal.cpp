@@ -31,4 +31,21 @@ Result<std::optional<PersonalData>> open_personal_data(
   return std::optional<PersonalData>();
 }
 
+Result<std::optional<PersonalData>> open_ticket_personal_data(
+    std::span<const sync::SignedEvent> events, std::string_view node_id,
+    const crypto::BoxKeyPair& box) {
+  for (auto event = events.rbegin(); event != events.rend(); ++event) {
+    const weiquan::v1::EventBody& body = event->body;
+    const google::protobuf::RepeatedPtrField<weiquan::v1::SealedFor>* sealed =
+        body.has_transferred() ? &body.transferred().personal()
+        : body.has_assigned()  ? &body.assigned().personal()
+        : body.has_submitted() ? &body.submitted().personal()
+                               : nullptr;
+    if (sealed == nullptr) continue;
+    auto person = open_personal_data(*sealed, node_id, box);
+    if (!person || *person) return person;
+  }
+  return std::optional<PersonalData>();
+}
+
 }  // namespace wq::node

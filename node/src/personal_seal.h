@@ -9,10 +9,12 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "weiquan/crypto/keys.h"
 #include "weiquan/node/accounts.h"
+#include "weiquan/sync/event_codec.h"
 #include "weiquan/v1/weiquan.pb.h"
 
 namespace wq::node {
@@ -26,5 +28,12 @@ Result<weiquan::v1::SealedFor> seal_personal_data(const PersonalData& person,
 Result<std::optional<PersonalData>> open_personal_data(
     const google::protobuf::RepeatedPtrField<weiquan::v1::SealedFor>& sealed,
     std::string_view node_id, const crypto::BoxKeyPair& box);
+
+// The personal data sealed for `node_id` in a ticket's chain: the newest copy made for it, by the
+// filing or by a transfer or station assignment that re-sealed it for this node; nullopt when no
+// event carries one for it.
+Result<std::optional<PersonalData>> open_ticket_personal_data(
+    std::span<const sync::SignedEvent> events, std::string_view node_id,
+    const crypto::BoxKeyPair& box);
 
 }  // namespace wq::node

@@ -221,12 +221,12 @@ void append_step(const ApiContext& context, Principal principal, std::string id,
     const auto& reader = store.reader();
     auto ticket = reader.ticket(id);
     if (!ticket) return reply(error_reply(ticket.error()));
-    auto first = reader.event(id, 1);
-    if (!first) return reply(error_reply(first.error()));
-    if (!*ticket || !*first) {
+    auto chain = reader.events(id);
+    if (!chain) return reply(error_reply(chain.error()));
+    if (!*ticket || chain->empty()) {
       return reply(error_reply(make_error("node.unknown_ticket", "no ticket " + id.substr(0, 60))));
     }
-    auto body = build(ActionInputs{principal, **ticket, **first, store.trust(), context});
+    auto body = build(ActionInputs{principal, **ticket, *chain, store.trust(), context});
     if (!body) return reply(error_reply(body.error()));
     auto event = events.append(id, std::move(*body), context.now_ms());
     if (!event) return reply(error_reply(event.error()));

@@ -124,9 +124,8 @@ Result<json> ticket_detail(const sync::Ticket& ticket, std::span<const sync::Sig
 
   out["consumer"] = nullptr;
   const PersonalView view = personal_view(inputs.access, ticket);
-  if (view != PersonalView::none && !events.empty() && events.front().body.has_submitted()) {
-    auto person =
-        open_personal_data(events.front().body.submitted().personal(), inputs.node_id, *inputs.box);
+  if (view != PersonalView::none) {
+    auto person = open_ticket_personal_data(events, inputs.node_id, *inputs.box);
     if (!person) return person.error();
     if (*person) out["consumer"] = person_json(**person, view);
   }
