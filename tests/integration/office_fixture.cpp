@@ -32,13 +32,16 @@ char organization_check(std::string_view body8) {
   return check == 10 ? 'X' : check == 11 ? '0' : static_cast<char>('0' + check);
 }
 
-// Runs `weiquan args...` to completion and requires exit status 0; its standard output.
-std::string weiquan(const std::vector<std::string>& args) {
+}  // namespace
+
+std::string weiquan_ok(const std::vector<std::string>& args) {
   const ProcessResult result = run_weiquan(args);
   INFO("weiquan " << args.front() << " " << (args.size() > 1 ? args[1] : "") << ": " << result.err);
   REQUIRE(result.exit_code == 0);
   return result.out;
 }
+
+namespace {
 
 // The value of a `name: value` line of `weiquan user add`.
 std::string printed(const std::string& out, const std::string& name) {
@@ -149,13 +152,13 @@ std::string Office::county_dir() const {
 void Office::make_chain() {
   const std::string province = county_.substr(0, 2);
   const std::string city = county_.substr(0, 4);
-  weiquan({"init", "--dir", tmp_ / "cn", "--level", "national", "--region", "cn"});
-  weiquan({"init", "--dir", tmp_ / province, "--level", "province", "--region", province});
-  weiquan({"init", "--dir", tmp_ / city, "--level", "city", "--region", city});
-  weiquan({"init", "--dir", county_dir(), "--level", "county", "--region", county_});
-  weiquan({"enroll", "--parent", tmp_ / "cn", "--child", tmp_ / province});
-  weiquan({"enroll", "--parent", tmp_ / province, "--child", tmp_ / city});
-  weiquan({"enroll", "--parent", tmp_ / city, "--child", county_dir()});
+  weiquan_ok({"init", "--dir", tmp_ / "cn", "--level", "national", "--region", "cn"});
+  weiquan_ok({"init", "--dir", tmp_ / province, "--level", "province", "--region", province});
+  weiquan_ok({"init", "--dir", tmp_ / city, "--level", "city", "--region", city});
+  weiquan_ok({"init", "--dir", county_dir(), "--level", "county", "--region", county_});
+  weiquan_ok({"enroll", "--parent", tmp_ / "cn", "--child", tmp_ / province});
+  weiquan_ok({"enroll", "--parent", tmp_ / province, "--child", tmp_ / city});
+  weiquan_ok({"enroll", "--parent", tmp_ / city, "--child", county_dir()});
 }
 
 void Office::import_businesses() {
@@ -173,19 +176,18 @@ void Office::import_businesses() {
   }
   csv.close();
   const std::string out =
-      weiquan({"business", "import", "--dir", county_dir(), "--file", tmp_ / "businesses.csv"});
+      weiquan_ok({"business", "import", "--dir", county_dir(), "--file", tmp_ / "businesses.csv"});
   REQUIRE(out.find("added 3, updated 0, rejected 0") != std::string::npos);
 }
 
-StaffAccount Office::add_user(const std::string& role, const std::string& name,
-                              const std::string& uscc) {
-  std::vector<std::string> args{"user",   "add", "--dir",  county_dir(),
-                                "--role", role,  "--name", name};
+StaffAccount add_staff(const std::string& dir, const std::string& role, const std::string& name,
+                       const std::string& uscc) {
+  std::vector<std::string> args{"user", "add", "--dir", dir, "--role", role, "--name", name};
   if (!uscc.empty()) {
     args.push_back("--uscc");
     args.push_back(uscc);
   }
-  const std::string out = weiquan(args);
+  const std::string out = weiquan_ok(args);
   StaffAccount account{printed(out, "account"),
                        printed(out, "login"),
                        printed(out, "password"),
@@ -196,22 +198,32 @@ StaffAccount Office::add_user(const std::string& role, const std::string& name,
   return account;
 }
 
-void Office::start() {
-  REQUIRE(!process_);
-  const auto log = tmp_.file("run-" + std::to_string(++runs_) + ".err");
-  process_ = std::make_unique<ChildProcess>(
-      WEIQUAN_BINARY,
-      std::vector<std::string>{"run", "--dir", county_dir(), "--http", "127.0.0.1:0"}, log);
-  const auto line = process_->read_line(deadline_in(20s));
-  INFO("stderr: " << process_->stderr_text());
+StaffAccount Office::add_user(const std::string& role, const std::string& name,
+                              const std::string& uscc) {
+  return add_staff(county_dir(), role, name, uscc);
+}
+
+std::unique_ptr<ChildProcess> start_node(const std::vector<std::string>& args,
+                                         const std::filesystem::path& log, unsigned& port) {
+  auto process = std::make_unique<ChildProcess>(WEIQUAN_BINARY, args, log);
+  const auto line = process->read_line(deadline_in(20s));
+  INFO("stderr: " << process->stderr_text());
   REQUIRE(line);
   std::smatch match;
   REQUIRE(std::regex_match(*line, match, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))")));
-  port_ = static_cast<unsigned>(std::stoul(match[1]));
+  port = static_cast<unsigned>(std::stoul(match[1]));
   const auto deadline = deadline_in(20s);
-  while (!healthy()) {
+  while (true) {
+    const auto reply = HttpClient::fetch(port, "GET", "/health", deadline_in(5s));
+    if (reply && reply->status == 200) return process;
     if (std::chrono::steady_clock::now() >= deadline) FAIL("the node did not answer /health");
   }
+}
+
+void Office::start() {
+  REQUIRE(!process_);
+  process_ = start_node({"run", "--dir", county_dir(), "--http", "127.0.0.1:0"},
+                        tmp_.file("run-" + std::to_string(++runs_) + ".err"), port_);
 }
 
 void Office::send_sigterm() const {
@@ -233,9 +245,9 @@ int Office::stop() {
   return wait_exit();
 }
 
-ApiAnswer Office::request(const std::string& method, const std::string& target,
-                          const std::string& token, const std::string& body,
-                          const std::string& content_type) const {
+ApiAnswer http_request(unsigned port, const std::string& method, const std::string& target,
+                       const std::string& token, const std::string& body,
+                       const std::string& content_type) {
   std::string head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   if (!token.empty()) head += "Authorization: Bearer " + token + "\r\n";
   if (!body.empty() || method == "POST") {
@@ -243,7 +255,7 @@ ApiAnswer Office::request(const std::string& method, const std::string& target,
             "\r\n";
   }
   ApiAnswer answer;
-  HttpClient client(port_);
+  HttpClient client(port);
   if (!client.send_raw(head + "\r\n" + body)) return answer;
   const auto reply = client.read_reply(deadline_in(15s));
   if (!reply) return answer;
@@ -253,6 +265,12 @@ ApiAnswer Office::request(const std::string& method, const std::string& target,
   answer.body = json::parse(reply->body, nullptr, false);
   if (answer.body.is_discarded()) answer.body = nullptr;
   return answer;
+}
+
+ApiAnswer Office::request(const std::string& method, const std::string& target,
+                          const std::string& token, const std::string& body,
+                          const std::string& content_type) const {
+  return http_request(port_, method, target, token, body, content_type);
 }
 
 ApiAnswer Office::get(const std::string& target, const std::string& token) const {
@@ -281,41 +299,55 @@ bool Office::healthy() const {
   return reply && reply->status == 200;
 }
 
-std::string Office::login(const std::string& login, const std::string& password) const {
-  const ApiAnswer answer = post("/api/v1/login", {{"login", login}, {"password", password}});
+std::string login_at(unsigned port, const std::string& login, const std::string& password) {
+  const ApiAnswer answer = http_request(port, "POST", "/api/v1/login", "",
+                                        json{{"login", login}, {"password", password}}.dump());
   INFO(answer.raw);
   REQUIRE(answer.status == 200);
   REQUIRE(answer.body.at("token").is_string());
   return answer.body["token"].get<std::string>();
 }
 
-Consumer Office::register_consumer(const std::string& name, int serial) const {
+Consumer register_consumer_at(unsigned port, const std::string& name, int serial) {
   Consumer consumer;
   consumer.name = name;
   consumer.phone = "1391234" + padded(serial % 10000, 4);
   consumer.id_number = make_id_number("11010519900307" + padded(serial % 1000, 3));
   consumer.address = "北京市朝阳区建国路 " + std::to_string(serial) + " 号";
   consumer.password = "consumer-pass-" + std::to_string(serial);
-  const ApiAnswer answer = post("/api/v1/consumers", {{"name", consumer.name},
-                                                      {"id_number", consumer.id_number},
-                                                      {"phone", consumer.phone},
-                                                      {"address", consumer.address},
-                                                      {"password", consumer.password}});
+  const json person = {{"name", consumer.name},
+                       {"id_number", consumer.id_number},
+                       {"phone", consumer.phone},
+                       {"address", consumer.address},
+                       {"password", consumer.password}};
+  const ApiAnswer answer = http_request(port, "POST", "/api/v1/consumers", "", person.dump());
   INFO(answer.raw);
   REQUIRE(answer.status == 201);
   CHECK(answer.body.at("role") == "consumer");
   CHECK(answer.body.at("login") == consumer.phone);
   consumer.account = answer.body.at("account").get<std::string>();
-  consumer.token = login(consumer.phone, consumer.password);
+  consumer.token = login_at(port, consumer.phone, consumer.password);
   return consumer;
 }
 
-json Office::file(const json& ticket, const std::string& token) const {
-  const ApiAnswer answer = post("/api/v1/tickets", ticket, token);
+json file_at(unsigned port, const json& ticket, const std::string& token) {
+  const ApiAnswer answer = http_request(port, "POST", "/api/v1/tickets", token, ticket.dump());
   INFO(answer.raw);
   REQUIRE(answer.status == 201);
   REQUIRE(answer.body.at("id").is_string());
   return answer.body;
+}
+
+std::string Office::login(const std::string& login, const std::string& password) const {
+  return login_at(port_, login, password);
+}
+
+Consumer Office::register_consumer(const std::string& name, int serial) const {
+  return register_consumer_at(port_, name, serial);
+}
+
+json Office::file(const json& ticket, const std::string& token) const {
+  return file_at(port_, ticket, token);
 }
 
 json complaint_about(const BusinessRow& business, const std::string& category) {

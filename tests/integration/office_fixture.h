@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -161,6 +162,28 @@ class Office {
   int runs_ = 0;
   std::string last_log_;
 };
+
+// Runs `weiquan args...` to completion, requiring exit status 0; its standard output.
+std::string weiquan_ok(const std::vector<std::string>& args);
+// `weiquan user add` on the node directory `dir`; the account it printed.
+StaffAccount add_staff(const std::string& dir, const std::string& role, const std::string& name,
+                       const std::string& uscc = "");
+// Starts `weiquan <args>` (a `run` listening on 127.0.0.1:0), standard error to `log`; returns
+// once it answers /health, with its HTTP port in `port`.
+std::unique_ptr<ChildProcess> start_node(const std::vector<std::string>& args,
+                                         const std::filesystem::path& log, unsigned& port);
+// One request on a fresh connection to 127.0.0.1:port. `token` adds `Authorization: Bearer`.
+ApiAnswer http_request(unsigned port, const std::string& method, const std::string& target,
+                       const std::string& token, const std::string& body = "",
+                       const std::string& content_type = "application/json");
+
+// POST /api/v1/login at 127.0.0.1:port, requiring 200; the token.
+std::string login_at(unsigned port, const std::string& login, const std::string& password);
+// Registers a consumer (POST /api/v1/consumers, requiring 201) and logs them in. `serial` makes
+// the phone and ID number distinct between consumers of one test.
+Consumer register_consumer_at(unsigned port, const std::string& name, int serial);
+// POST /api/v1/tickets, requiring 201; the answer's body.
+json file_at(unsigned port, const json& ticket, const std::string& token = "");
 
 // Bodies of POST /api/v1/tickets.
 json complaint_about(const BusinessRow& business, const std::string& category);
