@@ -18,7 +18,8 @@
 // sent or when it would have arrived); sync.unreachable, after the link's delay, when the
 // destination serves no handler on the channel (never attached, or its Transport destroyed: NATS's
 // "no responders"); sync.too_large, at the current time, for a request over kMaxTransportPayload.
-// Every `done` runs exactly once, from run_until / run_until_idle, never inside request().
+// Every `done` runs exactly once, from run_until / run_until_idle, never inside request() (and
+// never when the network is destroyed first).
 //
 // Threads: every member may be called from any thread (one mutex); handlers and callbacks run on
 // the thread that calls run_until* with no lock held, so they may call back into the network. The
