@@ -10,7 +10,8 @@ namespace {
 using test::hex_array;
 
 const Domain kAllDomains[] = {Domain::certificate, Domain::revocation, Domain::event,
-                              Domain::receipt,     Domain::envelope,   Domain::policy};
+                              Domain::receipt,     Domain::envelope,   Domain::policy,
+                              Domain::ack};
 
 TEST_CASE("domain tags name the version and the kind of object", "[crypto][signing]") {
   CHECK(domain_tag(Domain::certificate) == "weiquan/v1/certificate");
@@ -19,6 +20,7 @@ TEST_CASE("domain tags name the version and the kind of object", "[crypto][signi
   CHECK(domain_tag(Domain::receipt) == "weiquan/v1/receipt");
   CHECK(domain_tag(Domain::envelope) == "weiquan/v1/envelope");
   CHECK(domain_tag(Domain::policy) == "weiquan/v1/policy");
+  CHECK(domain_tag(Domain::ack) == "weiquan/v1/ack");
 }
 
 TEST_CASE("the signature covers tag, NUL and body (independent Ed25519 vector)",
