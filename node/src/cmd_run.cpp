@@ -16,6 +16,8 @@
 
 #include "account_routes.h"
 #include "api_context.h"
+#include "federation_link.h"
+#include "federation_routes.h"
 #include "http_server.h"
 #include "metrics.h"
 #include "router.h"
@@ -103,8 +105,18 @@ Status serve(const RunOptions& options) {
                              policies::RegionTable::builtin(),
                              password_pool,
                              wall_clock_ms};
+  std::unique_ptr<FederationLink> federation;
+  if (!options.nats_urls.empty()) {
+    FederationOptions federation_options;
+    federation_options.nats_urls = options.nats_urls;
+    auto link = FederationLink::start(std::move(federation_options), config->node_id, *keys,
+                                      **writer, directory, io, wall_clock_ms);
+    if (!link) return link.error();
+    federation = std::move(*link);
+  }
   http::add_account_routes(router, api);
   http::add_ticket_routes(router, api);
+  http::add_federation_routes(router, api, federation.get());
   http::HttpServer server(io, router, metrics, http_options);
   auto bound = server.listen(*endpoint);
   if (!bound) return bound.error();
@@ -140,7 +152,8 @@ Status serve(const RunOptions& options) {
   for (auto& thread : threads) thread.join();
   password_pool.join();
 
-  (*writer)->close();  // after the work still queued for it
+  if (federation) federation->stop();  // while the writer still runs
+  (*writer)->close();                  // after the work still queued for it
   spdlog::info("stopped: store closed");
   if (crashed) return make_error("node.internal", "the node stopped on an unexpected exception");
   return {};

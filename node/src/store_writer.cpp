@@ -4,14 +4,22 @@
 
 #include <cstdlib>
 
+#include "weiquan/federation/interest.h"
+
 namespace wq::node {
 
 Result<std::unique_ptr<StoreWriter>> StoreWriter::open(sync::Store store,
                                                        const crypto::SigningKeyPair& key,
                                                        std::string node_id, std::int64_t now_ms) {
   auto owned = std::make_unique<sync::Store>(std::move(store));
-  auto events = sync::EventWriter::create(*owned, key, std::move(node_id), now_ms);
+  auto events = sync::EventWriter::create(*owned, key, node_id, now_ms);
   if (!events) return events.error();
+  // Every event this node writes is owed to the nodes interested in its ticket (federation_link.h
+  // delivers them); without a link they wait in the outbox.
+  events->set_interest([&trust = owned->trust(), self = std::move(node_id)](
+                           const sync::Ticket& after, const sync::SignedEvent& event) {
+    return federation::interest_set(after, trust, self, event.body.time_ms());
+  });
   return std::unique_ptr<StoreWriter>(new StoreWriter(std::move(owned), std::move(*events)));
 }
 

@@ -2,7 +2,8 @@
 // authors this node's events, owned by one thread of their own. Nothing touches them except work
 // posted here, so writes are serialised without locks, never run on a thread that nats.c calls
 // back on, and a batch's signing and fsync never hold up the I/O threads that parse requests.
-// Readers use their own connections (reader_pool.h).
+// Readers use their own connections (reader_pool.h). The EventWriter owes every event it writes
+// to the ticket's interest set (federation/interest.h), in the outbox.
 //
 // Threads: post() from any thread; the work runs on the writer thread, one item at a time, in
 // order. close() after the I/O threads have stopped: it runs what is still queued, joins the

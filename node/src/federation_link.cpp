@@ -1,0 +1,207 @@
+#include "federation_link.h"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+#include <utility>
+
+#include "weiquan/federation/nats_transport.h"
+
+namespace wq::node {
+namespace {
+
+// Tickets taken in per tick: bounded so a large arrival does not hold up the writer.
+constexpr std::size_t kTakeInPerTick = 200;
+
+nlohmann::json peer_json(const sync::PeerStatus& peer) {
+  return {{"node", peer.peer},
+          {"backlog", peer.backlog},
+          {"in_flight", peer.in_flight},
+          {"last_ack_ms", peer.last_ack_ms},
+          {"last_error", peer.last_error},
+          {"next_attempt_ms", peer.next_attempt_ms},
+          {"failed_attempts", peer.attempts}};
+}
+
+nlohmann::json counters_json(const sync::ReplicationCounters& c) {
+  return {{"batches_sent", c.batches_sent},
+          {"batches_acked", c.batches_acked},
+          {"batches_failed", c.batches_failed},
+          {"bad_acks", c.bad_acks},
+          {"events_sent", c.events_sent},
+          {"equivocation_alerts", c.equivocation_alerts},
+          {"batches_received", c.batches_received},
+          {"applied", c.applied},
+          {"duplicates", c.duplicates},
+          {"rejected", c.rejected},
+          {"gaps", c.gaps},
+          {"quarantined", c.quarantined},
+          {"dropped_malformed", c.dropped_malformed},
+          {"dropped_bad_signature", c.dropped_bad_signature},
+          {"dropped_wrong_destination", c.dropped_wrong_destination},
+          {"dropped_replayed", c.dropped_replayed},
+          {"dropped_unknown_signer", c.dropped_unknown_signer},
+          {"store_errors", c.store_errors}};
+}
+
+nlohmann::json directory_json(const federation::DirectoryStatus& d) {
+  return {{"last_complete_ms", d.last_complete_ms},
+          {"certificates_added", d.certificates_added},
+          {"revocations_added", d.revocations_added},
+          {"refused", d.refused},
+          {"last_error", d.last_error}};
+}
+
+}  // namespace
+
+FederationLink::FederationLink(FederationOptions options, std::string node_id,
+                               const crypto::NodeKeys& keys, StoreWriter& writer,
+                               DirectorySnapshot& directory, boost::asio::io_context& io,
+                               std::function<std::int64_t()> now_ms)
+    : options_(std::move(options)),
+      node_id_(std::move(node_id)),
+      keys_(keys),
+      writer_(writer),
+      directory_(directory),
+      now_ms_(std::move(now_ms)),
+      tick_timer_(io),
+      refresh_timer_(io) {}
+
+Result<std::unique_ptr<FederationLink>> FederationLink::start(
+    FederationOptions options, const std::string& node_id, const crypto::NodeKeys& keys,
+    StoreWriter& writer, DirectorySnapshot& directory, boost::asio::io_context& io,
+    std::function<std::int64_t()> now_ms) {
+  federation::NatsOptions nats;
+  nats.urls = options.nats_urls;
+  nats.node_id = node_id;
+  auto transport = federation::NatsTransport::connect(std::move(nats));
+  if (!transport) return transport.error();
+  std::unique_ptr<FederationLink> link(
+      new FederationLink(std::move(options), node_id, keys, writer, directory, io, now_ms));
+  link->transport_ = std::move(*transport);
+
+  federation::DirectorySyncOptions directory_options;
+  directory_options.self = node_id;
+  directory_options.now_ms = now_ms;
+  link->directory_sync_ = std::make_unique<federation::DirectorySync>(
+      *link->transport_, std::move(directory_options),
+      [&writer](std::function<void(sync::Store&)> work) {
+        writer.post(
+            [work = std::move(work)](sync::Store& store, sync::EventWriter&) { work(store); });
+      },
+      [&directory](const crypto::TrustStore& trust) { directory.publish(trust); });
+  if (Status ok = link->directory_sync_->serve(); !ok) return ok.error();
+
+  // The replicator is made on the writer thread, which owns the store.
+  FederationLink* self = link.get();
+  if (Status ok = self->on_writer([self](sync::Store& store) -> Status {
+        sync::ReplicatorOptions replicator_options;
+        replicator_options.self = self->node_id_;
+        replicator_options.key = &self->keys_.sign;
+        replicator_options.now_ms = self->now_ms_;
+        self->replicator_ = std::make_unique<sync::Replicator>(
+            store, *self->transport_, std::move(replicator_options),
+            [self](std::function<void()> work) {
+              self->writer_.post(
+                  [work = std::move(work)](sync::Store&, sync::EventWriter&) { work(); });
+            });
+        return self->replicator_->start();
+      });
+      !ok) {
+    return ok.error();
+  }
+  link->directory_sync_->refresh();
+  link->schedule_tick();
+  link->schedule_refresh();
+  return link;
+}
+
+FederationLink::~FederationLink() {
+  stop();
+}
+
+void FederationLink::stop() {
+  if (!transport_) return;
+  tick_timer_.cancel();
+  refresh_timer_.cancel();
+  // The replicator retires first (it sends through the transport), on its own thread; then the
+  // transport closes, after which none of its callbacks runs.
+  (void)on_writer([this](sync::Store&) -> Status {
+    replicator_.reset();
+    return {};
+  });
+  transport_.reset();
+}
+
+Status FederationLink::on_writer(std::function<Status(sync::Store&)> work) {
+  std::promise<Status> done;
+  auto result = done.get_future();
+  writer_.post(
+      [&work, &done](sync::Store& store, sync::EventWriter&) { done.set_value(work(store)); });
+  return result.get();
+}
+
+void FederationLink::schedule_tick() {
+  tick_timer_.expires_after(options_.tick_interval);
+  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    writer_.post([this](sync::Store& store, sync::EventWriter& events) {
+      if (!replicator_) return;
+      take_in(store, events);
+      replicator_->tick();
+    });
+    schedule_tick();
+  });
+}
+
+void FederationLink::schedule_refresh() {
+  refresh_timer_.expires_after(options_.directory_interval);
+  refresh_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    directory_sync_->refresh();
+    schedule_refresh();
+  });
+}
+
+void FederationLink::take_in(sync::Store& store, sync::EventWriter& events) {
+  sync::TicketQuery sent_here;
+  sent_here.state = "in_transit";
+  sent_here.holder = node_id_;
+  sent_here.limit = kTakeInPerTick;
+  auto tickets = store.reader().tickets(sent_here);
+  if (!tickets) {
+    spdlog::error("tickets sent here: {}: {}", tickets.error().code, tickets.error().message);
+    return;
+  }
+  for (const sync::Ticket& ticket : *tickets) {
+    weiquan::v1::EventBody received;
+    received.mutable_actor()->set_role(weiquan::v1::ROLE_SYSTEM);
+    received.mutable_received();
+    auto written = events.append(ticket.id, std::move(received), now_ms_());
+    if (!written) {
+      spdlog::error("receiving {}: {}: {}", ticket.id, written.error().code,
+                    written.error().message);
+    }
+  }
+}
+
+void FederationLink::status(std::function<void(nlohmann::json)> done) {
+  const std::string link{
+      sync::link_state_name(transport_ ? transport_->state() : sync::LinkState::down)};
+  const auto directory = directory_sync_->status();
+  writer_.post([this, link, directory, done = std::move(done)](sync::Store&, sync::EventWriter&) {
+    nlohmann::json peers = nlohmann::json::array();
+    nlohmann::json counters = nlohmann::json::object();
+    if (replicator_) {
+      for (const sync::PeerStatus& peer : replicator_->peers()) peers.push_back(peer_json(peer));
+      counters = counters_json(replicator_->counters());
+    }
+    done({{"node", node_id_},
+          {"link", link},
+          {"peers", std::move(peers)},
+          {"counters", std::move(counters)},
+          {"directory", directory_json(directory)}});
+  });
+}
+
+}  // namespace wq::node

@@ -1,0 +1,81 @@
+// FederationLink: this node's part in the federation when `weiquan run --nats` names servers —
+// the NATS transport, the replicator that delivers the outbox and applies what peers send
+// (sync/replicator.h), the directory sync that spreads certificates (federation/directory_sync.h),
+// and the taking in of tickets sent here: every ticket `routed`, `transferred` or `assigned` to
+// this node (state in_transit, holder this node) gets its `received`, from which deadlines that
+// run "from receipt" start.
+//
+// Periodic work, posted to the writer thread: a replicator tick and the taking in every
+// tick_interval, a directory refresh at start and every directory_interval.
+//
+// Threads: start() and stop() on the main thread; the replicator lives on the writer thread (made,
+// ticked and destroyed there). status() from any thread; its callback runs on the writer thread.
+// Failure codes of start(): those of federation::NatsTransport::connect and Transport::serve.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "directory_snapshot.h"
+#include "store_writer.h"
+#include "weiquan/crypto/keys.h"
+#include "weiquan/federation/directory_sync.h"
+#include "weiquan/sync/replicator.h"
+#include "weiquan/sync/transport.h"
+
+namespace wq::node {
+
+struct FederationOptions {
+  std::vector<std::string> nats_urls;
+  std::chrono::milliseconds tick_interval{100};
+  std::chrono::milliseconds directory_interval{60'000};
+};
+
+class FederationLink {
+ public:
+  static Result<std::unique_ptr<FederationLink>> start(
+      FederationOptions options, const std::string& node_id, const crypto::NodeKeys& keys,
+      StoreWriter& writer, DirectorySnapshot& directory, boost::asio::io_context& io,
+      std::function<std::int64_t()> now_ms);
+  ~FederationLink();
+  FederationLink(const FederationLink&) = delete;
+  FederationLink& operator=(const FederationLink&) = delete;
+
+  // Stops the timers, closes the transport and retires the replicator; before the writer closes.
+  void stop();
+
+  // {link, peers[], counters{}, directory{}} for GET /api/v1/federation.
+  void status(std::function<void(nlohmann::json)> done);
+
+ private:
+  FederationLink(FederationOptions options, std::string node_id, const crypto::NodeKeys& keys,
+                 StoreWriter& writer, DirectorySnapshot& directory, boost::asio::io_context& io,
+                 std::function<std::int64_t()> now_ms);
+  void schedule_tick();
+  void schedule_refresh();
+  // Runs `work` on the writer thread and waits for its result (the writer must be running).
+  Status on_writer(std::function<Status(sync::Store&)> work);
+  // On the writer thread: appends `received` to the tickets sent here.
+  void take_in(sync::Store& store, sync::EventWriter& events);
+
+  FederationOptions options_;
+  std::string node_id_;
+  const crypto::NodeKeys& keys_;
+  StoreWriter& writer_;
+  DirectorySnapshot& directory_;
+  std::function<std::int64_t()> now_ms_;
+  std::unique_ptr<sync::Transport> transport_;
+  std::unique_ptr<federation::DirectorySync> directory_sync_;
+  std::unique_ptr<sync::Replicator> replicator_;  // touched on the writer thread only
+  boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer refresh_timer_;
+};
+
+}  // namespace wq::node
