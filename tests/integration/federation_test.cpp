@@ -1,0 +1,318 @@
+// Offices federated over real NATS servers in a leaf-node tree, each a real `weiquan run --nats`
+// process: tickets reach the office with jurisdiction point to point, every ancestor holds a copy
+// exactly once, and a link that drops loses nothing.
+
+#include <catch2/catch.hpp>
+#include <csignal>
+
+#include "federation_fixture.h"
+
+using namespace wq::testing;
+
+namespace {
+
+// cn ─ 11 ─ 1101 ─ 110101
+const std::vector<NodeSpec> kChain = {{"cn", "national", ""},
+                                      {"11", "province", "cn"},
+                                      {"1101", "city", "11"},
+                                      {"110101", "county", "1101"}};
+
+json complaint_in(const std::string& region, const std::string& business) {
+  return {{"type", "complaint"},
+          {"business", {{"name", business}, {"region", region}}},
+          {"category", "家用电器"},
+          {"amount", "899.00"},
+          {"description", "微波炉使用一周后无法加热，商家不予处理。"},
+          {"demands", "更换新机"}};
+}
+
+std::vector<std::string> kinds(const json& ticket) {
+  return timeline_kinds(ticket);
+}
+
+// Whether node `id` holds `ticket` with exactly these event kinds.
+bool holds(FederationFixture& federation, const std::string& id, const std::string& ticket,
+           const std::vector<std::string>& expected) {
+  const auto seen = federation.ticket_at(id, ticket);
+  return seen && kinds(*seen) == expected;
+}
+
+// Whether node `id` owes no event to any peer.
+bool drained(FederationFixture& federation, const std::string& id) {
+  const ApiAnswer status = federation.get(id, "/api/v1/federation", federation.officer(id));
+  if (status.status != 200) return false;
+  for (const json& peer : status.body.at("peers")) {
+    if (peer.at("backlog").get<int>() != 0 || peer.at("in_flight").get<bool>()) return false;
+  }
+  return true;
+}
+
+const std::vector<std::string> kReceivedHere = {"submitted", "routed", "received"};
+
+}  // namespace
+
+TEST_CASE("federation: a ticket filed at a county reaches every ancestor exactly once",
+          "[federation]") {
+  FederationFixture federation(kChain);
+  const std::string consumer = federation.consumer("110101", "刘洋", 1);
+  const json filed =
+      federation
+          .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某电器行"), consumer)
+          .body;
+  REQUIRE(filed.at("state") == "received");
+  const std::string id = filed.at("id");
+
+  for (const std::string node : {"1101", "11", "cn"}) {
+    INFO("at " << node);
+    CHECK(eventually([&] { return holds(federation, node, id, kReceivedHere); }));
+    // Ancestors watch without the consumer's personal data.
+    const json seen = *federation.ticket_at(node, id);
+    CHECK(seen.at("holder") == "110101");
+    CHECK(seen.at("consumer").is_null());
+  }
+  CHECK(eventually([&] { return drained(federation, "110101"); }));
+
+  const ApiAnswer status =
+      federation.get("110101", "/api/v1/federation", federation.officer("110101"));
+  CHECK(status.body.at("link") == "up");
+  CHECK(status.body.at("counters").at("events_sent").get<int>() >= 9);
+}
+
+TEST_CASE("federation: a ticket filed at the national portal goes point to point to the county",
+          "[federation]") {
+  FederationFixture federation(kChain);
+  // The county has announced itself to the national directory once its first refresh completed.
+  REQUIRE(eventually([&] {
+    const ApiAnswer status =
+        federation.get("110101", "/api/v1/federation", federation.officer("110101"));
+    return status.status == 200 &&
+           status.body.at("directory").at("last_complete_ms").get<std::int64_t>() > 0;
+  }));
+
+  const std::string consumer = federation.consumer("cn", "孙丽", 2);
+  const ApiAnswer answer =
+      federation.post("cn", "/api/v1/tickets", complaint_in("110101", "东城区某超市"), consumer);
+  INFO(answer.raw);
+  REQUIRE(answer.status == 201);
+  CHECK(answer.body.at("state") == "in_transit");
+  CHECK(answer.body.at("receipt").at("competent_office") == "110101");
+  const std::string id = answer.body.at("id");
+
+  // The county takes it in; the intake node and every ancestor of the county learn of it.
+  CHECK(eventually([&] { return holds(federation, "110101", id, kReceivedHere); }));
+  const json at_county = *federation.ticket_at("110101", id);
+  CHECK(at_county.at("state") == "received");
+  CHECK(at_county.at("holder") == "110101");
+  CHECK(at_county.at("intake_node") == "cn");
+  for (const std::string node : {"cn", "11", "1101"}) {
+    INFO("at " << node);
+    CHECK(eventually([&] { return holds(federation, node, id, kReceivedHere); }));
+  }
+  // The consumer tracks it where they filed it.
+  const ApiAnswer tracked = federation.get("cn", "/api/v1/tickets/" + id, consumer);
+  CHECK(tracked.status == 200);
+  CHECK(tracked.body.at("state") == "received");
+}
+
+TEST_CASE("federation: tickets filed while the city's NATS server is down arrive after it returns",
+          "[federation]") {
+  FederationFixture federation(kChain);
+  const std::string consumer = federation.consumer("110101", "赵敏", 3);
+  federation.nats("1101").stop();
+
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    const json filed =
+        federation
+            .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某商场"), consumer)
+            .body;
+    REQUIRE(filed.at("state") == "received");
+    ids.push_back(filed.at("id"));
+  }
+  // Cut off: the county keeps serving and owes the events; nothing reached the province.
+  CHECK(eventually([&] { return !drained(federation, "110101"); }));
+  CHECK_FALSE(federation.ticket_at("11", ids.front()).has_value());
+
+  federation.nats("1101").start();
+  for (const std::string& id : ids) {
+    for (const std::string node : {"1101", "11", "cn"}) {
+      INFO(id << " at " << node);
+      CHECK(eventually([&] { return holds(federation, node, id, kReceivedHere); },
+                       std::chrono::seconds(60)));
+    }
+  }
+  CHECK(eventually([&] { return drained(federation, "110101"); }, std::chrono::seconds(60)));
+}
+
+// Two provinces: cn ─ 11 ─ 1101 ─ 110101 and cn ─ 44 ─ 4403 ─ 440305. Started in this order, the
+// Shenzhen county's first directory refresh already finds the Beijing county at the national node.
+const std::vector<NodeSpec> kTwoProvinces = {
+    {"cn", "national", ""},       {"11", "province", "cn"}, {"1101", "city", "11"},
+    {"110101", "county", "1101"}, {"44", "province", "cn"}, {"4403", "city", "44"},
+    {"440305", "county", "4403"}};
+
+const std::vector<std::string> kTransferred = {"submitted", "routed", "received", "transferred",
+                                               "received"};
+
+// Files a complaint at the Shenzhen county and transfers it in parallel (平行移送) to the Beijing
+// county; the ticket id.
+std::string file_and_transfer(FederationFixture& federation, const std::string& consumer_name,
+                              int serial) {
+  REQUIRE(eventually([&] {
+    const ApiAnswer status =
+        federation.get("440305", "/api/v1/federation", federation.officer("440305"));
+    return status.status == 200 &&
+           status.body.at("directory").at("last_complete_ms").get<std::int64_t>() > 0;
+  }));
+  const std::string consumer = federation.consumer("440305", consumer_name, serial);
+  const json filed =
+      federation.post("440305", "/api/v1/tickets", complaint_in("440305", "南山区某网店"), consumer)
+          .body;
+  const std::string id = filed.at("id");
+  // The shop turns out to be registered in Beijing.
+  const ApiAnswer moved = federation.post("440305", "/api/v1/tickets/" + id + "/actions",
+                                          {{"action", "transfer"},
+                                           {"direction", "parallel"},
+                                           {"to_node", "110101"},
+                                           {"reason", "经营者住所地在北京市东城区"}},
+                                          federation.officer("440305"));
+  INFO(moved.raw);
+  REQUIRE(moved.status == 200);
+  return id;
+}
+
+TEST_CASE("federation: a county transfers a ticket to a county in another province",
+          "[federation]") {
+  FederationFixture federation(kTwoProvinces);
+  const std::string id = file_and_transfer(federation, "黄磊", 4);
+
+  CHECK(eventually([&] { return holds(federation, "110101", id, kTransferred); }));
+  const json there = *federation.ticket_at("110101", id);
+  CHECK(there.at("holder") == "110101");
+  CHECK(there.at("state") == "received");
+  // The receiving county handles it with the consumer's data, re-sealed for it.
+  CHECK(there.at("consumer").at("name") == "黄磊");
+  for (const std::string node : {"440305", "4403", "44", "cn", "11", "1101"}) {
+    INFO("at " << node);
+    CHECK(eventually([&] { return holds(federation, node, id, kTransferred); }));
+  }
+}
+
+TEST_CASE("federation: a transfer made while the two counties are cut off arrives later",
+          "[federation]") {
+  FederationFixture federation(kTwoProvinces);
+  federation.nats("110101").stop();  // the Beijing county's own server: it is cut off
+  const std::string id = file_and_transfer(federation, "冯涛", 10);
+  CHECK(eventually([&] { return !drained(federation, "440305"); }));
+  // Meanwhile the transfer is known everywhere but at the receiver.
+  CHECK(eventually([&] {
+    return holds(federation, "cn", id, {"submitted", "routed", "received", "transferred"});
+  }));
+
+  federation.nats("110101").start();
+  CHECK(eventually([&] { return holds(federation, "110101", id, kTransferred); },
+                   std::chrono::seconds(60)));
+  for (const std::string node : {"440305", "cn", "1101"}) {
+    INFO("at " << node);
+    CHECK(eventually([&] { return holds(federation, node, id, kTransferred); },
+                     std::chrono::seconds(60)));
+  }
+}
+
+TEST_CASE("federation: a county killed mid-ingest loses nothing it acknowledged and sends it on",
+          "[federation]") {
+  FederationFixture federation(kChain);
+  const std::string consumer = federation.consumer("110101", "周杰", 5);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) {
+    const json filed =
+        federation
+            .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某药店"), consumer)
+            .body;
+    ids.push_back(filed.at("id"));
+  }
+  federation.signal("110101", SIGKILL);
+  CHECK(federation.stop("110101") == 128 + SIGKILL);
+  federation.start("110101");
+
+  for (const std::string& id : ids) {
+    CHECK(holds(federation, "110101", id, kReceivedHere));
+    for (const std::string node : {"1101", "11", "cn"}) {
+      INFO(id << " at " << node);
+      CHECK(eventually([&] { return holds(federation, node, id, kReceivedHere); }));
+    }
+  }
+  CHECK(eventually([&] { return drained(federation, "110101"); }));
+}
+
+TEST_CASE("federation: tickets routed to a frozen county arrive once it runs again",
+          "[federation]") {
+  FederationFixture federation(kChain);
+  REQUIRE(eventually([&] {
+    const ApiAnswer status =
+        federation.get("110101", "/api/v1/federation", federation.officer("110101"));
+    return status.status == 200 &&
+           status.body.at("directory").at("last_complete_ms").get<std::int64_t>() > 0;
+  }));
+  const std::string consumer = federation.consumer("cn", "吴芳", 6);
+  federation.signal("110101", SIGSTOP);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    const json filed =
+        federation.post("cn", "/api/v1/tickets", complaint_in("110101", "东城区某影院"), consumer)
+            .body;
+    REQUIRE(filed.at("receipt").at("competent_office") == "110101");
+    ids.push_back(filed.at("id"));
+  }
+  // The national node keeps them in its outbox while the county does not answer: its requests
+  // time out (the county is stopped, not gone, so NATS still delivers to it).
+  CHECK(eventually([&] {
+    const ApiAnswer status = federation.get("cn", "/api/v1/federation", federation.officer("cn"));
+    if (status.status != 200) return false;
+    for (const json& peer : status.body.at("peers")) {
+      if (peer.at("node") == "110101" && peer.at("last_error") == "sync.timeout") return true;
+    }
+    return false;
+  }));
+  CHECK_FALSE(drained(federation, "cn"));
+  federation.signal("110101", SIGCONT);
+
+  for (const std::string& id : ids) {
+    INFO(id);
+    CHECK(eventually([&] { return holds(federation, "110101", id, kReceivedHere); },
+                     std::chrono::seconds(60)));
+    CHECK(eventually([&] { return holds(federation, "cn", id, kReceivedHere); },
+                     std::chrono::seconds(60)));
+  }
+  CHECK(eventually([&] { return drained(federation, "cn"); }, std::chrono::seconds(60)));
+}
+
+TEST_CASE("federation: a county assigns a ticket to its station, which takes it in",
+          "[federation]") {
+  std::vector<NodeSpec> nodes = kChain;
+  nodes.push_back({"110101001", "station", "110101"});
+  FederationFixture federation(nodes);
+  const std::string consumer = federation.consumer("110101", "钱进", 8);
+  const json filed =
+      federation
+          .post("110101", "/api/v1/tickets", complaint_in("110101", "东华门街道某餐馆"), consumer)
+          .body;
+  const std::string id = filed.at("id");
+  const ApiAnswer assigned =
+      federation.post("110101", "/api/v1/tickets/" + id + "/actions",
+                      {{"action", "assign"}, {"to", "station"}, {"assignee", "110101001"}},
+                      federation.officer("110101"));
+  INFO(assigned.raw);
+  REQUIRE(assigned.status == 200);
+
+  const std::vector<std::string> at_station = {"submitted", "routed", "received", "assigned",
+                                               "received"};
+  CHECK(eventually([&] { return holds(federation, "110101001", id, at_station); }));
+  const json there = *federation.ticket_at("110101001", id);
+  CHECK(there.at("holder") == "110101001");
+  CHECK(there.at("consumer").at("name") == "钱进");
+  for (const std::string node : {"110101", "1101", "11", "cn"}) {
+    INFO("at " << node);
+    CHECK(eventually([&] { return holds(federation, node, id, at_station); }));
+  }
+}
