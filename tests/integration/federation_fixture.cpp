@@ -98,6 +98,13 @@ std::string FederationFixture::consumer(const std::string& id, const std::string
   return register_consumer_at(node(id).port, name, serial).token;
 }
 
+void FederationFixture::verify_all() const {
+  for (const std::string& id : order_) {
+    INFO("weiquan verify at " << id);
+    weiquan_ok({"verify", "--dir", dir(id)});
+  }
+}
+
 std::optional<json> FederationFixture::ticket_at(const std::string& id, const std::string& ticket) {
   const ApiAnswer answer = get(id, "/api/v1/tickets/" + ticket, officer(id));
   if (answer.status == 404) return std::nullopt;

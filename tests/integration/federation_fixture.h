@@ -49,6 +49,9 @@ class FederationFixture {
   const std::string& officer(const std::string& id);
   // Registers and logs in a consumer at node `id`; the token.
   std::string consumer(const std::string& id, const std::string& name, int serial);
+  // `weiquan verify` of every node's store (signatures, certificate chains, hash links) must pass,
+  // the nodes running.
+  void verify_all() const;
   // GET /api/v1/tickets/{ticket} at `id` as its officer; nullopt while the node does not have it.
   std::optional<json> ticket_at(const std::string& id, const std::string& ticket);
 

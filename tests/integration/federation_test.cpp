@@ -121,7 +121,7 @@ TEST_CASE("federation: tickets filed while the city's NATS server is down arrive
   federation.nats("1101").stop();
 
   std::vector<std::string> ids;
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < 15; ++i) {  // a steady load while the link is down
     const json filed =
         federation
             .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某商场"), consumer)
@@ -142,6 +142,7 @@ TEST_CASE("federation: tickets filed while the city's NATS server is down arrive
     }
   }
   CHECK(eventually([&] { return drained(federation, "110101"); }, std::chrono::seconds(60)));
+  federation.verify_all();
 }
 
 // Two provinces: cn ─ 11 ─ 1101 ─ 110101 and cn ─ 44 ─ 4403 ─ 440305. Started in this order, the
@@ -243,6 +244,7 @@ TEST_CASE("federation: a county killed mid-ingest loses nothing it acknowledged 
     }
   }
   CHECK(eventually([&] { return drained(federation, "110101"); }));
+  federation.verify_all();
 }
 
 TEST_CASE("federation: tickets routed to a frozen county arrive once it runs again",
@@ -285,6 +287,7 @@ TEST_CASE("federation: tickets routed to a frozen county arrive once it runs aga
                      std::chrono::seconds(60)));
   }
   CHECK(eventually([&] { return drained(federation, "cn"); }, std::chrono::seconds(60)));
+  federation.verify_all();
 }
 
 TEST_CASE("federation: a county assigns a ticket to its station, which takes it in",
