@@ -11,6 +11,7 @@
 #include "weiquan/crypto/key_file.h"
 #include "weiquan/federation/nats_transport.h"
 #include "weiquan/node/node_dir.h"
+#include "weiquan/sync/certificate_codec.h"
 #include "weiquan/sync/envelope_codec.h"
 #include "weiquan/sync/event_codec.h"
 #include "weiquan/sync/store.h"
@@ -172,6 +173,53 @@ TEST_CASE("federation: hostile input on a node's subject is refused and changes 
     REQUIRE(ack.body.results_size() == 1);
     CHECK(ack.body.results(0).outcome() == weiquan::v1::OUTCOME_QUARANTINED);
     CHECK(counters(federation, "1101").at("quarantined").get<int>() == 1);
+  }
+
+  SECTION("an event under a revoked certificate is refused") {
+    auto trust = wq::sync::StoreReader::open(wq::node::NodeDir{federation.dir("1101")}.store_path())
+                     .value()
+                     .certificates()
+                     .value();
+    std::uint64_t serial = 0;
+    for (const auto& cert : trust) {
+      if (cert.cert.node_id == "110101") serial = cert.cert.serial;
+    }
+    REQUIRE(serial != 0);
+    wq::crypto::Revocation revocation;
+    revocation.issuer = "1101";
+    revocation.node_id = "110101";
+    revocation.serial = serial;
+    revocation.revoked_at_ms = now_ms() - 60'000;
+    revocation.reason = "key compromised";
+    const auto city = keys_of(federation, "1101");
+    weiquan::v1::EventBody body;
+    body.set_version(1);
+    body.set_ticket_id(id);
+    body.set_seq(4);
+    body.set_prev_hash(chain[2].id.data(), chain[2].id.size());
+    body.set_author("110101");
+    body.set_time_ms(now_ms());
+    body.mutable_actor()->set_role(weiquan::v1::ROLE_OFFICER);
+    body.mutable_actor()->set_id("s-1");
+    body.mutable_accepted();
+    const auto event = wq::sync::author_event(body, county.sign).value();
+    weiquan::v1::EnvelopeBody envelope_body;
+    envelope_body.set_version(1);
+    envelope_body.set_origin("110101");
+    envelope_body.set_destination("1101");
+    envelope_body.set_nonce(next_nonce());
+    envelope_body.set_sent_at_ms(now_ms());
+    *envelope_body.add_events() = wq::sync::to_wire(event);
+    *envelope_body.add_revocations() =
+        wq::sync::to_wire(wq::sync::issue_revocation(revocation, city.sign).value());
+    const auto reply = attacker.send("1101", wq::sync::encode_envelope(envelope_body, county.sign));
+    if (reply.ok()) {  // answered: the event itself must have been refused
+      const auto ack = wq::sync::decode_ack(*reply).value();
+      REQUIRE(ack.body.results_size() == 1);
+      CHECK(ack.body.results(0).outcome() == weiquan::v1::OUTCOME_REJECTED);
+    } else {  // or the envelope, signed under the revoked certificate, was dropped
+      CHECK(counters(federation, "1101").at("dropped_unknown_signer").get<int>() >= 1);
+    }
   }
 
   // Whatever was sent, the city's copy is the county's chain, unchanged.
