@@ -54,7 +54,6 @@ Result<WriterStatements> prepare_statements(sql::Db& db) {
       {&s.savepoint, "SAVEPOINT item"},
       {&s.release, "RELEASE item"},
       {&s.rollback_to, "ROLLBACK TO item"},
-      {&s.defer_foreign_keys, "PRAGMA defer_foreign_keys = ON"},
       {&s.insert_outbox,
        "INSERT OR IGNORE INTO outbox (peer, ticket_id, seq, enqueued_at_ms) VALUES (?1, ?2, ?3, "
        "?4)"},

@@ -40,7 +40,6 @@ struct WriterStatements {
   sql::Stmt savepoint;  // SAVEPOINT, RELEASE and ROLLBACK TO of one item of a batch
   sql::Stmt release;
   sql::Stmt rollback_to;
-  sql::Stmt defer_foreign_keys;  // until the end of the transaction
   sql::Stmt insert_outbox;       // keeps a row already there
   sql::Stmt delete_outbox;
 };
@@ -98,7 +97,10 @@ template <class F>
 auto Store::Impl::in_transaction(F&& body) -> decltype(body()) {
   auto transaction = sql::Transaction::begin(db);
   if (!transaction) return transaction.error();
-  if (Status ok = statements.defer_foreign_keys.run(); !ok) return ok.error();
+  // Executed afresh in every transaction: SQLite applies this pragma when the statement is
+  // compiled and clears it at every commit, so a prepared copy would not set it again after a
+  // commit that did not recompile it (a read-only transaction on this connection, for one).
+  if (Status ok = db.exec("PRAGMA defer_foreign_keys = ON"); !ok) return ok.error();
   auto result = body();
   if (result) {
     if (Status ok = write_projections(); !ok) result = ok.error();

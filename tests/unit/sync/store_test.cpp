@@ -365,3 +365,20 @@ TEST_CASE("the queue lists tickets by state, holder and due time", "[store]") {
   page.after_id = found[0].id;
   CHECK(s.store.reader().tickets(page).value().size() == 1);
 }
+
+TEST_CASE("after a restart, a read before the first write leaves the write's foreign keys deferred",
+          "[store]") {
+  test::TempDir dir;
+  { Store first = federation().open_store(dir.file("node.db")); }
+  StoreOptions options;
+  options.path = dir.file("node.db");
+  options.anchor_key = federation().anchor();
+  Store store = Store::open(std::move(options)).value();
+  REQUIRE(store.reader().outbox_backlog().ok());  // a read on the writer connection commits
+  auto writer =
+      EventWriter::create(store, federation().node("440305").keys.sign, "440305", test::kT0)
+          .value();
+  const auto filed = writer.submit(test::complaint(), "440305", test::kT0);
+  INFO((filed ? std::string() : filed.error().message));
+  CHECK(filed.ok());
+}
