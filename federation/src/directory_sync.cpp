@@ -6,7 +6,6 @@
 #include "weiquan/crypto/hash.h"
 #include "weiquan/federation/interest.h"
 #include "weiquan/sync/certificate_codec.h"
-#include "weiquan/sync/node_id.h"
 #include "weiquan/v1/weiquan.pb.h"
 
 namespace wq::federation {
@@ -100,32 +99,25 @@ DirectorySync::DirectorySync(sync::Transport& transport, DirectorySyncOptions op
       with_store_(std::move(with_store)),
       on_change_(std::move(on_change)) {}
 
-Status DirectorySync::serve() {
-  return transport_.serve(
-      sync::Channel::rpc, [this](sync::Transport::Bytes bytes, sync::Transport::Respond respond) {
-        RpcRequest request;
-        if (bytes.size() > sync::kMaxTransportPayload ||
-            !request.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
-            request.version() != 1 || !sync::valid_node_id(request.origin()) ||
-            !request.has_directory()) {
-          std::lock_guard lock(mutex_);
-          ++status_.refused;
-          return;  // no answer: the asker times out
-        }
-        with_store_(
-            [this, request = std::move(request), respond = std::move(respond)](sync::Store& store) {
-              const auto& asked = request.directory();
-              const Added added = add_all(store, asked.announce(), Signeds());
-              {
-                std::lock_guard lock(mutex_);
-                status_.certificates_added += added.certificates;
-                status_.refused += added.refused;
-              }
-              if (added.certificates > 0) on_change_(store.trust());
-              respond(serialized(
-                  page_of(store.trust(), asked.certificates_from(), asked.revocations_from())));
-            });
-      });
+void DirectorySync::handle(RpcRequest request, sync::Transport::Respond respond) {
+  if (!request.has_directory()) {
+    std::lock_guard lock(mutex_);
+    ++status_.refused;
+    return;  // no answer: the asker times out
+  }
+  with_store_([this, request = std::move(request),
+               respond = std::move(respond)](sync::Store& store) {
+    const auto& asked = request.directory();
+    const Added added = add_all(store, asked.announce(), Signeds());
+    {
+      std::lock_guard lock(mutex_);
+      status_.certificates_added += added.certificates;
+      status_.refused += added.refused;
+    }
+    if (added.certificates > 0) on_change_(store.trust());
+    respond(
+        serialized(page_of(store.trust(), asked.certificates_from(), asked.revocations_from())));
+  });
 }
 
 void DirectorySync::refresh() {

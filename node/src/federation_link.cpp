@@ -52,6 +52,28 @@ nlohmann::json directory_json(const federation::DirectoryStatus& d) {
           {"last_error", d.last_error}};
 }
 
+nlohmann::json anti_entropy_json(const sync::AntiEntropyStatus& s) {
+  return {{"running", s.running},
+          {"passes", s.passes},
+          {"passes_failed", s.passes_failed},
+          {"tickets_compared", s.tickets_compared},
+          {"rows_for_parent", s.rows_for_parent},
+          {"last_complete_ms", s.last_complete_ms},
+          {"last_error", s.last_error},
+          {"requests_served", s.requests_served},
+          {"rows_for_askers", s.rows_for_askers},
+          {"equivocations", s.equivocations},
+          {"last_diverged_ticket", s.last_diverged_ticket}};
+}
+
+// The issuer of `node_id`'s certificate: its parent office ("" for the national node).
+std::string parent_of(const crypto::TrustStore& trust, const std::string& node_id,
+                      std::int64_t now_ms) {
+  auto cert = trust.verify_chain(node_id, now_ms);
+  if (!cert || (*cert)->cert.issuer == node_id) return {};
+  return (*cert)->cert.issuer;
+}
+
 }  // namespace
 
 FederationLink::FederationLink(FederationOptions options, std::string node_id,
@@ -65,7 +87,8 @@ FederationLink::FederationLink(FederationOptions options, std::string node_id,
       directory_(directory),
       now_ms_(std::move(now_ms)),
       tick_timer_(io),
-      refresh_timer_(io) {}
+      refresh_timer_(io),
+      pass_timer_(io) {}
 
 Result<std::unique_ptr<FederationLink>> FederationLink::start(
     FederationOptions options, const std::string& node_id, const crypto::NodeKeys& keys,
@@ -90,29 +113,47 @@ Result<std::unique_ptr<FederationLink>> FederationLink::start(
             [work = std::move(work)](sync::Store& store, sync::EventWriter&) { work(store); });
       },
       [&directory](const crypto::TrustStore& trust) { directory.publish(trust); });
-  if (Status ok = link->directory_sync_->serve(); !ok) return ok.error();
+  link->rpc_ = std::make_unique<sync::RpcServer>(*link->transport_);
+  federation::DirectorySync* directory_sync = link->directory_sync_.get();
+  link->rpc_->route(
+      weiquan::v1::RpcRequest::kDirectory,
+      [directory_sync](weiquan::v1::RpcRequest request, sync::Transport::Respond respond) {
+        directory_sync->handle(std::move(request), std::move(respond));
+      });
 
-  // The replicator is made on the writer thread, which owns the store.
+  // The replicator and the anti-entropy pass are made on the writer thread, which owns the store.
   FederationLink* self = link.get();
   if (Status ok = self->on_writer([self](sync::Store& store) -> Status {
+        const auto post = [self](std::function<void()> work) {
+          self->writer_.post(
+              [work = std::move(work)](sync::Store&, sync::EventWriter&) { work(); });
+        };
         sync::ReplicatorOptions replicator_options;
         replicator_options.self = self->node_id_;
         replicator_options.key = &self->keys_.sign;
         replicator_options.now_ms = self->now_ms_;
-        self->replicator_ = std::make_unique<sync::Replicator>(
-            store, *self->transport_, std::move(replicator_options),
-            [self](std::function<void()> work) {
-              self->writer_.post(
-                  [work = std::move(work)](sync::Store&, sync::EventWriter&) { work(); });
-            });
+        self->replicator_ = std::make_unique<sync::Replicator>(store, *self->transport_,
+                                                               std::move(replicator_options), post);
+        sync::AntiEntropyOptions pass_options;
+        pass_options.self = self->node_id_;
+        pass_options.parent = parent_of(store.trust(), self->node_id_, self->now_ms_());
+        pass_options.now_ms = self->now_ms_;
+        self->anti_entropy_ = std::make_unique<sync::AntiEntropy>(store, *self->transport_,
+                                                                  std::move(pass_options), post);
+        self->rpc_->route(weiquan::v1::RpcRequest::kAntiEntropy, self->anti_entropy_->handler());
+        if (Status served = self->rpc_->start(); !served) return served;
         return self->replicator_->start();
       });
       !ok) {
     return ok.error();
   }
   link->directory_sync_->refresh();
+  link->writer_.post([self](sync::Store&, sync::EventWriter&) {
+    if (self->anti_entropy_) self->anti_entropy_->start_pass();
+  });
   link->schedule_tick();
   link->schedule_refresh();
+  link->schedule_pass();
   return link;
 }
 
@@ -124,10 +165,12 @@ void FederationLink::stop() {
   if (!transport_) return;
   tick_timer_.cancel();
   refresh_timer_.cancel();
+  pass_timer_.cancel();
   // The replicator retires first (it sends through the transport), on its own thread; then the
   // transport closes, after which none of its callbacks runs.
   (void)on_writer([this](sync::Store&) -> Status {
     replicator_.reset();
+    anti_entropy_.reset();
     return {};
   });
   transport_.reset();
@@ -163,6 +206,17 @@ void FederationLink::schedule_refresh() {
   });
 }
 
+void FederationLink::schedule_pass() {
+  pass_timer_.expires_after(options_.anti_entropy_interval);
+  pass_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    writer_.post([this](sync::Store&, sync::EventWriter&) {
+      if (anti_entropy_) anti_entropy_->start_pass();
+    });
+    schedule_pass();
+  });
+}
+
 void FederationLink::take_in(sync::Store& store, sync::EventWriter& events) {
   sync::TicketQuery sent_here;
   sent_here.state = "in_transit";
@@ -192,15 +246,18 @@ void FederationLink::status(std::function<void(nlohmann::json)> done) {
   writer_.post([this, link, directory, done = std::move(done)](sync::Store&, sync::EventWriter&) {
     nlohmann::json peers = nlohmann::json::array();
     nlohmann::json counters = nlohmann::json::object();
+    nlohmann::json pass = nlohmann::json::object();
     if (replicator_) {
       for (const sync::PeerStatus& peer : replicator_->peers()) peers.push_back(peer_json(peer));
       counters = counters_json(replicator_->counters());
     }
+    if (anti_entropy_) pass = anti_entropy_json(anti_entropy_->status());
     done({{"node", node_id_},
           {"link", link},
           {"peers", std::move(peers)},
           {"counters", std::move(counters)},
-          {"directory", directory_json(directory)}});
+          {"directory", directory_json(directory)},
+          {"anti_entropy", std::move(pass)}});
   });
 }
 

@@ -1,12 +1,15 @@
 // FederationLink: this node's part in the federation when `weiquan run --nats` names servers —
 // the NATS transport, the replicator that delivers the outbox and applies what peers send
 // (sync/replicator.h), the directory sync that spreads certificates (federation/directory_sync.h),
+// the anti-entropy pass with the parent that repairs whatever was missed (sync/anti_entropy.h),
 // and the taking in of tickets sent here: every ticket `routed`, `transferred` or `assigned` to
 // this node (state in_transit, holder this node) gets its `received`, from which deadlines that
-// run "from receipt" start.
+// run "from receipt" start. The rpc channel serves directory and anti-entropy requests
+// (sync/rpc_server.h).
 //
 // Periodic work, posted to the writer thread: a replicator tick and the taking in every
-// tick_interval, a directory refresh at start and every directory_interval.
+// tick_interval, a directory refresh at start and every directory_interval, an anti-entropy pass
+// at start and every anti_entropy_interval.
 //
 // Threads: start() and stop() on the main thread; the replicator lives on the writer thread (made,
 // ticked and destroyed there). status() from any thread; its callback runs on the writer thread.
@@ -27,7 +30,9 @@
 #include "store_writer.h"
 #include "weiquan/crypto/keys.h"
 #include "weiquan/federation/directory_sync.h"
+#include "weiquan/sync/anti_entropy.h"
 #include "weiquan/sync/replicator.h"
+#include "weiquan/sync/rpc_server.h"
 #include "weiquan/sync/transport.h"
 
 namespace wq::node {
@@ -36,6 +41,7 @@ struct FederationOptions {
   std::vector<std::string> nats_urls;
   std::chrono::milliseconds tick_interval{100};
   std::chrono::milliseconds directory_interval{60'000};
+  std::chrono::milliseconds anti_entropy_interval{600'000};
 };
 
 class FederationLink {
@@ -60,6 +66,7 @@ class FederationLink {
                  std::function<std::int64_t()> now_ms);
   void schedule_tick();
   void schedule_refresh();
+  void schedule_pass();
   // Runs `work` on the writer thread and waits for its result (the writer must be running).
   Status on_writer(std::function<Status(sync::Store&)> work);
   // On the writer thread: appends `received` to the tickets sent here.
@@ -73,9 +80,12 @@ class FederationLink {
   std::function<std::int64_t()> now_ms_;
   std::unique_ptr<sync::Transport> transport_;
   std::unique_ptr<federation::DirectorySync> directory_sync_;
-  std::unique_ptr<sync::Replicator> replicator_;  // touched on the writer thread only
+  std::unique_ptr<sync::RpcServer> rpc_;
+  std::unique_ptr<sync::Replicator> replicator_;     // touched on the writer thread only
+  std::unique_ptr<sync::AntiEntropy> anti_entropy_;  // made and retired on the writer thread
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer refresh_timer_;
+  boost::asio::steady_timer pass_timer_;
 };
 
 }  // namespace wq::node

@@ -76,6 +76,13 @@ TEST_CASE("federation: a ticket filed at a county reaches every ancestor exactly
       federation.get("110101", "/api/v1/federation", federation.officer("110101"));
   CHECK(status.body.at("link") == "up");
   CHECK(status.body.at("counters").at("events_sent").get<int>() >= 9);
+  // The anti-entropy pass with the parent (run at start) found nothing to repair.
+  CHECK(eventually([&] {
+    const ApiAnswer now =
+        federation.get("110101", "/api/v1/federation", federation.officer("110101"));
+    const json& pass = now.body.at("anti_entropy");
+    return pass.at("last_complete_ms").get<std::int64_t>() > 0 && pass.at("last_error") == "";
+  }));
 }
 
 TEST_CASE("federation: a ticket filed at the national portal goes point to point to the county",

@@ -7,6 +7,7 @@
 #include "temp_dir.h"
 #include "weiquan/federation/directory.h"
 #include "weiquan/sync/memory_transport.h"
+#include "weiquan/sync/rpc_server.h"
 
 namespace wq::federation {
 namespace {
@@ -21,6 +22,7 @@ struct Office {
   sync::Store store;
   std::unique_ptr<sync::Transport> transport;
   std::unique_ptr<DirectorySync> directory;
+  std::unique_ptr<sync::RpcServer> rpc;
   int changes = 0;
 
   Office(sync::MemoryNetwork& network, const wq::testing::TempDir& dir, std::string node,
@@ -34,7 +36,12 @@ struct Office {
         *transport, std::move(options),
         [this](std::function<void(sync::Store&)> work) { work(store); },  // one thread here
         [this](const crypto::TrustStore&) { ++changes; });
-    REQUIRE(directory->serve());
+    rpc = std::make_unique<sync::RpcServer>(*transport);
+    rpc->route(weiquan::v1::RpcRequest::kDirectory,
+               [this](weiquan::v1::RpcRequest request, sync::Transport::Respond respond) {
+                 directory->handle(std::move(request), std::move(respond));
+               });
+    REQUIRE(rpc->start());
   }
 
   static sync::Store open(const wq::testing::TempDir& dir, const std::string& id) {
@@ -122,7 +129,7 @@ TEST_CASE("directory sync: a malformed request is dropped unanswered") {
   REQUIRE(network.run_until_idle(kForever));
   REQUIRE(answer.has_value());
   CHECK(answer->error().code == "sync.timeout");
-  CHECK(national.directory->status().refused == 1);
+  CHECK(national.rpc->dropped() == 1);
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 // chain to it and fetches, page by page, the certificates and revocations it holds from the
 // position reached last time (its order of addition puts issuers first, so they can be added in
 // that order). The source learns every office from their announcements. Every node answers these
-// requests on its rpc channel from its own store, so any node could serve as a source.
+// requests on its rpc channel (routed here by sync::RpcServer) from its own store, so any node
+// could serve as a source.
 //
 // Nothing is trusted for arriving: each certificate must verify against its issuer and the trust
 // anchor (Store::add_certificate), each revocation against the issuer it names; what fails is
@@ -25,6 +26,7 @@
 #include "weiquan/crypto/certificate.h"
 #include "weiquan/sync/store.h"
 #include "weiquan/sync/transport.h"
+#include "weiquan/v1/weiquan.pb.h"
 
 namespace wq::federation {
 
@@ -53,8 +55,8 @@ class DirectorySync {
   DirectorySync(const DirectorySync&) = delete;
   DirectorySync& operator=(const DirectorySync&) = delete;
 
-  // Answers directory requests on the transport's rpc channel.
-  Status serve();
+  // Answers a directory request (RpcServer has checked its size, version and origin).
+  void handle(weiquan::v1::RpcRequest request, sync::Transport::Respond respond);
 
   // Announces and fetches until this node holds everything the source has; a no-op while a
   // refresh is under way, and at the source itself.
