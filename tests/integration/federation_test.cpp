@@ -30,6 +30,19 @@ std::vector<std::string> kinds(const json& ticket) {
   return timeline_kinds(ticket);
 }
 
+// Node `id`'s answer to GET /api/v1/federation, asked by its officer.
+ApiAnswer status_of(FederationFixture& federation, const std::string& id) {
+  return federation.get(id, "/api/v1/federation", federation.officer(id));
+}
+
+// Whether node `id` has completed a directory refresh with the national node, and so announced
+// itself there.
+bool directory_complete(FederationFixture& federation, const std::string& id) {
+  const ApiAnswer status = status_of(federation, id);
+  return status.status == 200 &&
+         status.body.at("directory").at("last_complete_ms").get<std::int64_t>() > 0;
+}
+
 // Whether node `id` holds `ticket` with exactly these event kinds.
 bool holds(FederationFixture& federation, const std::string& id, const std::string& ticket,
            const std::vector<std::string>& expected) {
@@ -39,7 +52,7 @@ bool holds(FederationFixture& federation, const std::string& id, const std::stri
 
 // Whether node `id` owes no event to any peer.
 bool drained(FederationFixture& federation, const std::string& id) {
-  const ApiAnswer status = federation.get(id, "/api/v1/federation", federation.officer(id));
+  const ApiAnswer status = status_of(federation, id);
   if (status.status != 200) return false;
   for (const json& peer : status.body.at("peers")) {
     if (peer.at("backlog").get<int>() != 0 || peer.at("in_flight").get<bool>()) return false;
@@ -72,14 +85,12 @@ TEST_CASE("federation: a ticket filed at a county reaches every ancestor exactly
   }
   CHECK(eventually([&] { return drained(federation, "110101"); }));
 
-  const ApiAnswer status =
-      federation.get("110101", "/api/v1/federation", federation.officer("110101"));
+  const ApiAnswer status = status_of(federation, "110101");
   CHECK(status.body.at("link") == "up");
   CHECK(status.body.at("counters").at("events_sent").get<int>() >= 9);
   // The anti-entropy pass with the parent (run at start) found nothing to repair.
   CHECK(eventually([&] {
-    const ApiAnswer now =
-        federation.get("110101", "/api/v1/federation", federation.officer("110101"));
+    const ApiAnswer now = status_of(federation, "110101");
     const json& pass = now.body.at("anti_entropy");
     return pass.at("last_complete_ms").get<std::int64_t>() > 0 && pass.at("last_error") == "";
   }));
@@ -89,12 +100,7 @@ TEST_CASE("federation: a ticket filed at the national portal goes point to point
           "[federation]") {
   FederationFixture federation(kChain);
   // The county has announced itself to the national directory once its first refresh completed.
-  REQUIRE(eventually([&] {
-    const ApiAnswer status =
-        federation.get("110101", "/api/v1/federation", federation.officer("110101"));
-    return status.status == 200 &&
-           status.body.at("directory").at("last_complete_ms").get<std::int64_t>() > 0;
-  }));
+  REQUIRE(eventually([&] { return directory_complete(federation, "110101"); }));
 
   const std::string consumer = federation.consumer("cn", "孙丽", 2);
   const ApiAnswer answer =
@@ -166,12 +172,7 @@ const std::vector<std::string> kTransferred = {"submitted", "routed", "received"
 // county; the ticket id.
 std::string file_and_transfer(FederationFixture& federation, const std::string& consumer_name,
                               int serial) {
-  REQUIRE(eventually([&] {
-    const ApiAnswer status =
-        federation.get("440305", "/api/v1/federation", federation.officer("440305"));
-    return status.status == 200 &&
-           status.body.at("directory").at("last_complete_ms").get<std::int64_t>() > 0;
-  }));
+  REQUIRE(eventually([&] { return directory_complete(federation, "440305"); }));
   const std::string consumer = federation.consumer("440305", consumer_name, serial);
   const json filed =
       federation.post("440305", "/api/v1/tickets", complaint_in("440305", "南山区某网店"), consumer)
@@ -257,12 +258,7 @@ TEST_CASE("federation: a county killed mid-ingest loses nothing it acknowledged 
 TEST_CASE("federation: tickets routed to a frozen county arrive once it runs again",
           "[federation]") {
   FederationFixture federation(kChain);
-  REQUIRE(eventually([&] {
-    const ApiAnswer status =
-        federation.get("110101", "/api/v1/federation", federation.officer("110101"));
-    return status.status == 200 &&
-           status.body.at("directory").at("last_complete_ms").get<std::int64_t>() > 0;
-  }));
+  REQUIRE(eventually([&] { return directory_complete(federation, "110101"); }));
   const std::string consumer = federation.consumer("cn", "吴芳", 6);
   federation.signal("110101", SIGSTOP);
   std::vector<std::string> ids;
@@ -276,7 +272,7 @@ TEST_CASE("federation: tickets routed to a frozen county arrive once it runs aga
   // The national node keeps them in its outbox while the county does not answer: its requests
   // time out (the county is stopped, not gone, so NATS still delivers to it).
   CHECK(eventually([&] {
-    const ApiAnswer status = federation.get("cn", "/api/v1/federation", federation.officer("cn"));
+    const ApiAnswer status = status_of(federation, "cn");
     if (status.status != 200) return false;
     for (const json& peer : status.body.at("peers")) {
       if (peer.at("node") == "110101" && peer.at("last_error") == "sync.timeout") return true;
