@@ -125,8 +125,11 @@ Result<std::unique_ptr<FederationLink>> FederationLink::start(
   FederationLink* self = link.get();
   if (Status ok = self->on_writer([self](sync::Store& store) -> Status {
         const auto post = [self](std::function<void()> work) {
-          self->writer_.post(
-              [work = std::move(work)](sync::Store&, sync::EventWriter&) { work(); });
+          self->writer_.post([self, work = std::move(work)](sync::Store&, sync::EventWriter&) {
+            work();
+            // An ack frees its peer for the next batch now rather than at the next timer tick.
+            if (self->replicator_) self->replicator_->tick();
+          });
         };
         sync::ReplicatorOptions replicator_options;
         replicator_options.self = self->node_id_;

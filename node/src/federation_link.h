@@ -8,8 +8,9 @@
 // (sync/rpc_server.h).
 //
 // Periodic work, posted to the writer thread: a replicator tick and the taking in every
-// tick_interval, a directory refresh at start and every directory_interval, an anti-entropy pass
-// at start and every anti_entropy_interval.
+// tick_interval (and a tick after each reply or request the transport hands over, so a peer gets
+// its next batch as soon as it acknowledged the last), a directory refresh at start and every
+// directory_interval, an anti-entropy pass at start and every anti_entropy_interval.
 //
 // Threads: start() and stop() on the main thread; the replicator lives on the writer thread (made,
 // ticked and destroyed there). status() from any thread; its callback runs on the writer thread.
