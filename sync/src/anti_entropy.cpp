@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "anti_entropy_core.h"
+#include "proto_util.h"
 
 namespace wq::sync {
 namespace {
@@ -87,10 +88,8 @@ void AntiEntropy::Core::send_page(const std::string& after_id) {
   request.set_version(1);
   request.set_origin(options.self);
   *request.mutable_anti_entropy() = page;
-  Transport::Bytes bytes(request.ByteSizeLong());
-  request.SerializeToArray(bytes.data(), static_cast<int>(bytes.size()));
   transport.request(
-      options.parent, Channel::rpc, std::move(bytes), options.request_timeout,
+      options.parent, Channel::rpc, serialize(request), options.request_timeout,
       [weak = weak_from_this()](Result<Transport::Bytes> reply) {
         const auto core = weak.lock();
         if (!core) return;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "anti_entropy_core.h"
+#include "proto_util.h"
 #include "weiquan/sync/node_id.h"
 #include "weiquan/sync/ticket_id.h"
 
@@ -141,9 +142,7 @@ void AntiEntropy::Core::serve(const weiquan::v1::RpcRequest& request,
     status.tickets_served += compared;
     status.rows_for_askers += rows.size();
   });
-  Transport::Bytes bytes(reply.ByteSizeLong());
-  reply.SerializeToArray(bytes.data(), static_cast<int>(bytes.size()));
-  respond(std::move(bytes));
+  respond(serialize(reply));
 }
 
 }  // namespace wq::sync
