@@ -40,6 +40,10 @@ std::string_view domain_tag(Domain domain) {
       return "weiquan/v1/policy";
     case Domain::ack:
       return "weiquan/v1/ack";
+    case Domain::heartbeat:
+      return "weiquan/v1/heartbeat";
+    case Domain::supervision:
+      return "weiquan/v1/supervision";
   }
   assert(false && "unknown signing domain");
   return {};

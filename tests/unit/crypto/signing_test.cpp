@@ -11,7 +11,7 @@ using test::hex_array;
 
 const Domain kAllDomains[] = {Domain::certificate, Domain::revocation, Domain::event,
                               Domain::receipt,     Domain::envelope,   Domain::policy,
-                              Domain::ack};
+                              Domain::ack,         Domain::heartbeat,  Domain::supervision};
 
 TEST_CASE("domain tags name the version and the kind of object", "[crypto][signing]") {
   CHECK(domain_tag(Domain::certificate) == "weiquan/v1/certificate");
@@ -21,6 +21,8 @@ TEST_CASE("domain tags name the version and the kind of object", "[crypto][signi
   CHECK(domain_tag(Domain::envelope) == "weiquan/v1/envelope");
   CHECK(domain_tag(Domain::policy) == "weiquan/v1/policy");
   CHECK(domain_tag(Domain::ack) == "weiquan/v1/ack");
+  CHECK(domain_tag(Domain::heartbeat) == "weiquan/v1/heartbeat");
+  CHECK(domain_tag(Domain::supervision) == "weiquan/v1/supervision");
 }
 
 TEST_CASE("the signature covers tag, NUL and body (independent Ed25519 vector)",

@@ -15,7 +15,17 @@
 
 namespace wq::crypto {
 
-enum class Domain { certificate, revocation, event, receipt, envelope, policy, ack };
+enum class Domain {
+  certificate,
+  revocation,
+  event,
+  receipt,
+  envelope,
+  policy,
+  ack,
+  heartbeat,
+  supervision
+};
 
 // "weiquan/v1/certificate", "weiquan/v1/event", ...
 std::string_view domain_tag(Domain domain);
