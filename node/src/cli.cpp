@@ -41,6 +41,7 @@ struct Options {
   std::size_t max_connections = 256;
   std::size_t max_evidence_bytes = 10 * 1024 * 1024;
   std::vector<std::string> nats_urls;
+  unsigned heartbeat_s = 15;
   std::string role;
   std::string name;
   std::string uscc;
@@ -107,6 +108,7 @@ int do_run(const Options& o) {
   options.max_connections = o.max_connections;
   options.max_evidence_bytes = o.max_evidence_bytes;
   options.nats_urls = o.nats_urls;
+  options.heartbeat_s = o.heartbeat_s;
   if (auto done = run_node(options); !done) return fail(done.error());
   return 0;
 }
@@ -199,6 +201,11 @@ int run_cli(int argc, char** argv) {
   run->add_option("--nats", o.nats_urls,
                   "NATS server URL to federate over (nats://HOST:PORT); repeat for fail-over")
       ->delimiter(',');
+  run->add_option("--heartbeat-s", o.heartbeat_s,
+                  "seconds between heartbeats to the parent office (default 15; a descendant is "
+                  "live when heard within three)")
+      ->envname("WEIQUAN_HEARTBEAT_S")
+      ->check(CLI::Range(1u, 3600u));
   run->callback([&] { code = do_run(o); });
 
   auto* user = app.add_subcommand("user", "manage the accounts of people who use this node");

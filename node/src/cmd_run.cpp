@@ -109,6 +109,7 @@ Status serve(const RunOptions& options) {
   if (!options.nats_urls.empty()) {
     FederationOptions federation_options;
     federation_options.nats_urls = options.nats_urls;
+    federation_options.heartbeat_interval = std::chrono::seconds(options.heartbeat_s);
     auto link = FederationLink::start(std::move(federation_options), config->node_id, *keys,
                                       **writer, directory, io, wall_clock_ms);
     if (!link) return link.error();

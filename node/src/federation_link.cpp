@@ -5,6 +5,7 @@
 #include <future>
 #include <utility>
 
+#include "health_report.h"
 #include "weiquan/federation/nats_transport.h"
 
 namespace wq::node {
@@ -88,7 +89,8 @@ FederationLink::FederationLink(FederationOptions options, std::string node_id,
       now_ms_(std::move(now_ms)),
       tick_timer_(io),
       refresh_timer_(io),
-      pass_timer_(io) {}
+      pass_timer_(io),
+      heartbeat_timer_(io) {}
 
 Result<std::unique_ptr<FederationLink>> FederationLink::start(
     FederationOptions options, const std::string& node_id, const crypto::NodeKeys& keys,
@@ -137,13 +139,15 @@ Result<std::unique_ptr<FederationLink>> FederationLink::start(
         replicator_options.now_ms = self->now_ms_;
         self->replicator_ = std::make_unique<sync::Replicator>(store, *self->transport_,
                                                                std::move(replicator_options), post);
+        const std::string parent = parent_of(store.trust(), self->node_id_, self->now_ms_());
         sync::AntiEntropyOptions pass_options;
         pass_options.self = self->node_id_;
-        pass_options.parent = parent_of(store.trust(), self->node_id_, self->now_ms_());
+        pass_options.parent = parent;
         pass_options.now_ms = self->now_ms_;
         self->anti_entropy_ = std::make_unique<sync::AntiEntropy>(store, *self->transport_,
                                                                   std::move(pass_options), post);
         self->rpc_->route(weiquan::v1::RpcRequest::kAntiEntropy, self->anti_entropy_->handler());
+        self->make_heartbeats(parent);
         if (Status served = self->rpc_->start(); !served) return served;
         return self->replicator_->start();
       });
@@ -157,6 +161,8 @@ Result<std::unique_ptr<FederationLink>> FederationLink::start(
   link->schedule_tick();
   link->schedule_refresh();
   link->schedule_pass();
+  link->writer_.post([self](sync::Store&, sync::EventWriter&) { self->heartbeats_->beat(); });
+  link->schedule_heartbeat();
   return link;
 }
 
@@ -169,11 +175,13 @@ void FederationLink::stop() {
   tick_timer_.cancel();
   refresh_timer_.cancel();
   pass_timer_.cancel();
+  heartbeat_timer_.cancel();
   // The replicator retires first (it sends through the transport), on its own thread; then the
   // transport closes, after which none of its callbacks runs.
   (void)on_writer([this](sync::Store&) -> Status {
     replicator_.reset();
     anti_entropy_.reset();
+    heartbeats_.reset();
     return {};
   });
   transport_.reset();
@@ -220,6 +228,44 @@ void FederationLink::schedule_pass() {
   });
 }
 
+void FederationLink::schedule_heartbeat() {
+  heartbeat_timer_.expires_after(options_.heartbeat_interval);
+  heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    writer_.post([this](sync::Store&, sync::EventWriter&) {
+      if (heartbeats_) heartbeats_->beat();
+    });
+    schedule_heartbeat();
+  });
+}
+
+void FederationLink::make_heartbeats(const std::string& parent) {
+  federation::HealthBookOptions book;
+  book.self = node_id_;
+  book.live_window_ms = 3 * options_.heartbeat_interval.count();
+  health_ = std::make_unique<federation::HealthBook>(std::move(book));
+  federation::HeartbeatOptions options;
+  options.self = node_id_;
+  options.parent = parent;
+  options.now_ms = now_ms_;
+  // A directory refresh brings the certificates of offices enrolled since the last one.
+  options.on_unknown_node = [this] { directory_sync_->refresh(); };
+  heartbeats_ = std::make_unique<federation::HeartbeatExchange>(
+      *transport_, keys_.sign, *health_, std::move(options),
+      [this](std::function<void(const crypto::TrustStore&)> work) {
+        writer_.post([work = std::move(work)](sync::Store& store, sync::EventWriter&) {
+          work(store.trust());
+        });
+      },
+      [this] {  // on the writer thread, which owns the replicator and the pass
+        return heartbeat_report(
+            transport_->state(),
+            replicator_ ? replicator_->peers() : std::vector<sync::PeerStatus>{},
+            anti_entropy_ ? anti_entropy_->status() : sync::AntiEntropyStatus{});
+      });
+  rpc_->route(weiquan::v1::RpcRequest::kHeartbeats, heartbeats_->handler());
+}
+
 void FederationLink::take_in(sync::Store& store, sync::EventWriter& events) {
   sync::TicketQuery sent_here;
   sent_here.state = "in_transit";
@@ -246,22 +292,28 @@ void FederationLink::status(std::function<void(nlohmann::json)> done) {
   const std::string link{
       sync::link_state_name(transport_ ? transport_->state() : sync::LinkState::down)};
   const auto directory = directory_sync_->status();
-  writer_.post([this, link, directory, done = std::move(done)](sync::Store&, sync::EventWriter&) {
-    nlohmann::json peers = nlohmann::json::array();
-    nlohmann::json counters = nlohmann::json::object();
-    nlohmann::json pass = nlohmann::json::object();
-    if (replicator_) {
-      for (const sync::PeerStatus& peer : replicator_->peers()) peers.push_back(peer_json(peer));
-      counters = counters_json(replicator_->counters());
-    }
-    if (anti_entropy_) pass = anti_entropy_json(anti_entropy_->status());
-    done({{"node", node_id_},
-          {"link", link},
-          {"peers", std::move(peers)},
-          {"counters", std::move(counters)},
-          {"directory", directory_json(directory)},
-          {"anti_entropy", std::move(pass)}});
-  });
+  writer_.post(
+      [this, link, directory, done = std::move(done)](sync::Store& store, sync::EventWriter&) {
+        nlohmann::json peers = nlohmann::json::array();
+        nlohmann::json counters = nlohmann::json::object();
+        nlohmann::json pass = nlohmann::json::object();
+        if (replicator_) {
+          for (const sync::PeerStatus& peer : replicator_->peers())
+            peers.push_back(peer_json(peer));
+          counters = counters_json(replicator_->counters());
+        }
+        if (anti_entropy_) pass = anti_entropy_json(anti_entropy_->status());
+        nlohmann::json heartbeats = nlohmann::json::object();
+        if (heartbeats_) heartbeats = heartbeats_json(heartbeats_->status(), health_->counters());
+        done({{"node", node_id_},
+              {"link", link},
+              {"peers", std::move(peers)},
+              {"counters", std::move(counters)},
+              {"directory", directory_json(directory)},
+              {"anti_entropy", std::move(pass)},
+              {"heartbeats", std::move(heartbeats)},
+              {"descendants", descendants_json(health_->descendants(store.trust(), now_ms_()))}});
+      });
 }
 
 }  // namespace wq::node

@@ -10,7 +10,10 @@
 // Periodic work, posted to the writer thread: a replicator tick and the taking in every
 // tick_interval (and a tick after each reply or request the transport hands over, so a peer gets
 // its next batch as soon as it acknowledged the last), a directory refresh at start and every
-// directory_interval, an anti-entropy pass at start and every anti_entropy_interval.
+// directory_interval, an anti-entropy pass at start and every anti_entropy_interval, a heartbeat
+// to the parent at start and every heartbeat_interval (federation/heartbeat_exchange.h). The rpc
+// channel takes the heartbeats of children into health(); a heartbeat from a node whose
+// certificate is not known yet asks for a directory refresh.
 //
 // Threads: start() and stop() on the main thread; the replicator lives on the writer thread (made,
 // ticked and destroyed there). status() from any thread; its callback runs on the writer thread.
@@ -31,6 +34,8 @@
 #include "store_writer.h"
 #include "weiquan/crypto/keys.h"
 #include "weiquan/federation/directory_sync.h"
+#include "weiquan/federation/health_book.h"
+#include "weiquan/federation/heartbeat_exchange.h"
 #include "weiquan/sync/anti_entropy.h"
 #include "weiquan/sync/replicator.h"
 #include "weiquan/sync/rpc_server.h"
@@ -43,6 +48,8 @@ struct FederationOptions {
   std::chrono::milliseconds tick_interval{100};
   std::chrono::milliseconds directory_interval{60'000};
   std::chrono::milliseconds anti_entropy_interval{600'000};
+  // Also sets what counts as live: heard within three intervals.
+  std::chrono::milliseconds heartbeat_interval{15'000};
 };
 
 class FederationLink {
@@ -58,8 +65,13 @@ class FederationLink {
   // Stops the timers, closes the transport and retires the replicator; before the writer closes.
   void stop();
 
-  // {link, peers[], counters{}, directory{}} for GET /api/v1/federation.
+  // {link, peers[], counters{}, directory{}, anti_entropy{}, heartbeats{}, descendants[]} for
+  // GET /api/v1/federation.
   void status(std::function<void(nlohmann::json)> done);
+
+  // The newest heartbeat of every descendant (as_of / live tell whether a child region's figures
+  // are current); any thread, for the link's lifetime.
+  const federation::HealthBook& health() const { return *health_; }
 
  private:
   FederationLink(FederationOptions options, std::string node_id, const crypto::NodeKeys& keys,
@@ -68,6 +80,9 @@ class FederationLink {
   void schedule_tick();
   void schedule_refresh();
   void schedule_pass();
+  void schedule_heartbeat();
+  // On the writer thread, before the rpc channel is served: the HealthBook and the exchange.
+  void make_heartbeats(const std::string& parent);
   // Runs `work` on the writer thread and waits for its result (the writer must be running).
   Status on_writer(std::function<Status(sync::Store&)> work);
   // On the writer thread: appends `received` to the tickets sent here.
@@ -84,9 +99,12 @@ class FederationLink {
   std::unique_ptr<sync::RpcServer> rpc_;
   std::unique_ptr<sync::Replicator> replicator_;     // touched on the writer thread only
   std::unique_ptr<sync::AntiEntropy> anti_entropy_;  // made and retired on the writer thread
+  std::unique_ptr<federation::HealthBook> health_;
+  std::unique_ptr<federation::HeartbeatExchange> heartbeats_;  // made on the writer thread
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer refresh_timer_;
   boost::asio::steady_timer pass_timer_;
+  boost::asio::steady_timer heartbeat_timer_;
 };
 
 }  // namespace wq::node

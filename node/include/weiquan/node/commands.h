@@ -61,6 +61,9 @@ struct RunOptions {
   // NATS servers to federate over (nats://HOST:PORT, the first that answers is used); none: the
   // node serves alone and its outbox waits.
   std::vector<std::string> nats_urls;
+  // Seconds between heartbeats to the parent office (with nats_urls); a descendant counts as live
+  // when heard within three of them.
+  unsigned heartbeat_s = 15;
 };
 
 // Runs an enrolled node until SIGTERM or SIGINT: opens the store, serves the HTTP API (docs/api.md)
