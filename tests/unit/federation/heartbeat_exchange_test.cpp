@@ -17,7 +17,7 @@ using namespace test;
 constexpr std::int64_t kInterval = 15'000;
 
 // One office of the test: its transport, HealthBook, exchange and rpc server, all on the test's
-// thread, trusting the shared tree.
+// thread, trusting the shared tree (or `trust`).
 struct Office {
   std::unique_ptr<sync::Transport> transport;
   HealthBook book;
@@ -25,7 +25,8 @@ struct Office {
   std::unique_ptr<sync::RpcServer> rpc;
   std::uint64_t backlog = 0;
 
-  Office(sync::MemoryNetwork& network, const std::string& id, const std::string& parent)
+  Office(sync::MemoryNetwork& network, const std::string& id, const std::string& parent,
+         const crypto::TrustStore& trust = tree().trust)
       : transport(network.attach(id)), book(HealthBookOptions{.self = id}) {
     HeartbeatOptions options;
     options.self = id;
@@ -33,7 +34,7 @@ struct Office {
     options.now_ms = [&network] { return network.now_ms(); };
     exchange = std::make_unique<HeartbeatExchange>(
         *transport, tree().keys.at(id).sign, book, std::move(options),
-        [](std::function<void(const crypto::TrustStore&)> work) { work(tree().trust); },
+        [&trust](std::function<void(const crypto::TrustStore&)> work) { work(trust); },
         [this] {
           weiquan::v1::HeartbeatBody body;
           body.set_link(weiquan::v1::LINK_STATE_UP);
@@ -147,6 +148,56 @@ TEST_CASE("heartbeat exchange: a page the parent answered is not sent again") {
   CHECK(federation.at("cn").book.counters().accepted == kept_before + 1);
   CHECK(federation.at("cn").book.counters().duplicates == 0);
   CHECK(federation.at("cn").book.counters().stale == 0);
+}
+
+TEST_CASE("heartbeat exchange: what does not fit in one request follows in the next") {
+  // Sixteen stations below the county, each with a heartbeat of about 60 KB: more than one
+  // request holds.
+  crypto::TrustStore trust = tree().trust;
+  std::vector<weiquan::v1::Signed> heartbeats;
+  for (int i = 2; i < 18; ++i) {
+    const std::string id = "1101010" + std::to_string(i / 10) + std::to_string(i % 10);
+    const crypto::NodeKeys keys = crypto::NodeKeys::generate();
+    crypto::Certificate cert;
+    cert.node_id = id;
+    cert.level = crypto::Level::station;
+    cert.region = id;
+    cert.sign_key = keys.sign.public_key;
+    cert.box_key = keys.box.public_key;
+    cert.not_before_ms = kValidFrom;
+    cert.not_after_ms = kValidUntil;
+    cert.serial = 1;
+    cert.issuer = "110101";
+    REQUIRE(trust.add(sync::issue_certificate(cert, tree().keys.at("110101").sign).value()));
+    weiquan::v1::HeartbeatBody body;
+    body.set_version(1);
+    body.set_node_id(id);
+    body.set_sent_at_ms(kNow);
+    body.set_software_version(std::string(60'000, 'v'));
+    heartbeats.push_back(encode_heartbeat(body, keys.sign));
+  }
+  sync::MemoryNetwork network(9, kNow);
+  Office province(network, "11", "cn", trust);
+  Office city(network, "1101", "11", trust);
+  for (const weiquan::v1::Signed& heartbeat : heartbeats) {
+    REQUIRE(city.book.accept(heartbeat, trust, kNow).value());
+  }
+
+  city.exchange->beat();
+  REQUIRE(network.run_until_idle(kNow + 60'000));
+  CHECK(province.exchange->status().requests_served == 2);
+  CHECK(city.exchange->status().requests_answered == 2);
+  CHECK(city.exchange->status().delivered == 17);
+  CHECK(province.book.counters().accepted == 17);
+  CHECK(province.book.as_of("110101017") == kNow);
+
+  // Delivered: the next beat carries the city's own heartbeat only.
+  network.run_until(network.now_ms() + kInterval);
+  city.exchange->beat();
+  REQUIRE(network.run_until_idle(network.now_ms() + 60'000));
+  CHECK(province.exchange->status().requests_served == 3);
+  CHECK(province.book.counters().accepted == 18);
+  CHECK(province.book.counters().duplicates == 0);
 }
 
 TEST_CASE("heartbeat exchange: a request without heartbeats is dropped unanswered") {
