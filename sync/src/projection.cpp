@@ -65,6 +65,55 @@ policies::TicketType next_type(const EventBody& body, policies::TicketType type)
   return type;
 }
 
+bool stopped_late(const policies::ClockBook& clocks) {
+  return std::any_of(clocks.clocks().begin(), clocks.clocks().end(), [](const auto& clock) {
+    return !clock.running() && clock.stopped_ms > clock.due_ms;
+  });
+}
+
+// A reply to the consumer or reporter, for the first reply's timeliness.
+bool is_reply(const EventBody& body) {
+  return body.has_initial_feedback() || body.has_accepted() || body.has_refused() ||
+         body.has_converted_to_case() || body.has_closed();
+}
+
+// What the statistics count (store.h, docs/kpi.md): `before` is the ticket before `body`, `after`
+// has its new type, state and clocks; `time_ms` is the event's clock time.
+void note_stats(const Ticket& before, const EventBody& body, std::int64_t time_ms,
+                const policies::ClockBook& clocks, Ticket& after) {
+  if (body.has_accepted() && after.accepted_at_ms == 0) after.accepted_at_ms = time_ms;
+  if (body.has_routed() || body.has_transferred()) ++after.dispatch_count;
+  if (body.has_closed()) {
+    after.close_result = body.closed().result();
+    after.amount_recovered_fen = body.closed().amount_recovered_fen();
+  }
+  if (body.has_converted_to_case()) after.converted_to_case = true;
+  if (body.has_assigned() && body.assigned().kind() == weiquan::v1::ASSIGNEE_KIND_ENTERPRISE) {
+    after.enterprise_handled = true;
+  }
+  if (body.has_mediation_result()) {
+    const bool agreement = body.mediation_result().agreement();
+    after.mediation = agreement ? 2 : 1;
+    if (agreement && before.state == "with_enterprise") after.self_settled = true;
+  }
+  if (body.has_visited()) after.satisfaction = body.visited().satisfaction();
+  const bool answers_someone =
+      after.type == policies::TicketType::complaint || after.type == policies::TicketType::report;
+  if (after.first_reply_ms == 0 && answers_someone && is_reply(body)) {
+    after.first_reply_ms = time_ms;
+    after.first_reply_on_time =
+        !clocks.clocks().empty() && time_ms <= clocks.clocks().front().due_ms;
+  }
+  after.late = after.late || stopped_late(clocks);
+  if (!after.closed) {
+    after.closed_at_ms = 0;
+    after.closed_on_time = false;
+  } else if (!before.closed) {
+    after.closed_at_ms = time_ms;
+    after.closed_on_time = !after.late;
+  }
+}
+
 }  // namespace
 
 Result<Projection> advance(const Projection& projection, const SignedEvent& event,
@@ -110,8 +159,8 @@ Result<Projection> advance(const Projection& projection, const SignedEvent& even
       return ok.error();
     }
   }
-  if (Status ok = feed_clocks(next.clocks, *next.policy, {type, after.anonymous}, body,
-                              clock_time(before, body));
+  const std::int64_t time_ms = clock_time(before, body);
+  if (Status ok = feed_clocks(next.clocks, *next.policy, {type, after.anonymous}, body, time_ms);
       !ok) {
     return ok.error();
   }
@@ -127,6 +176,7 @@ Result<Projection> advance(const Projection& projection, const SignedEvent& even
   after.head = event.id;
   after.closed = is_terminal(after.type, after.state);
   after.next_due_ms = next.clocks.next_due_ms();
+  note_stats(before, body, time_ms, next.clocks, after);
   return next;
 }
 

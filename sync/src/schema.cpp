@@ -12,7 +12,7 @@ namespace {
 // Append only: a released migration is never edited.
 // A ticket's row changes only when its projection does (state, holder, type, clocks); the head of
 // its chain (last seq, last event id, its time) is read from the events table.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: certificates, events, ticket projection with clocks, quarantine, ticket serials.
     R"sql(
 CREATE TABLE certificates (
@@ -136,6 +136,73 @@ CREATE TABLE outbox (
   PRIMARY KEY (peer, ticket_id, seq)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX outbox_in_order ON outbox (peer, enqueued_at_ms, ticket_id, seq);
+)sql",
+    // 4: statistics (docs/kpi.md). What each ticket's chain says about it for the KPIs, and the
+    // counters: every ticket adds its measures to one cell of stats_cells and, when it names a
+    // business, one of stats_businesses, kept in the transaction that applies its events. Cells
+    // are read by day, then region prefix. Tickets stored before this migration get their columns
+    // and cells from their events when the store is next opened (stats_pending).
+    R"sql(
+ALTER TABLE tickets ADD COLUMN accepted_at_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN closed_at_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN closed_on_time INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN close_result TEXT NOT NULL DEFAULT '';
+ALTER TABLE tickets ADD COLUMN amount_recovered_fen INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN dispatch_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN first_reply_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN first_reply_on_time INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN converted_to_case INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN enterprise_handled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN self_settled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN mediation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tickets ADD COLUMN satisfaction INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX tickets_due_by_holder ON tickets (holder, next_due_ms) WHERE next_due_ms > 0;
+
+CREATE TABLE stats_cells (
+  day INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  type TEXT NOT NULL,
+  category TEXT NOT NULL,
+  channel INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  tickets INTEGER NOT NULL,
+  accepted INTEGER NOT NULL,
+  refused INTEGER NOT NULL,
+  merged INTEGER NOT NULL,
+  closed INTEGER NOT NULL,
+  closed_on_time INTEGER NOT NULL,
+  first_reply INTEGER NOT NULL,
+  first_reply_on_time INTEGER NOT NULL,
+  converted_to_case INTEGER NOT NULL,
+  dispatched INTEGER NOT NULL,
+  dispatched_repeatedly INTEGER NOT NULL,
+  visited INTEGER NOT NULL,
+  satisfied INTEGER NOT NULL,
+  amount_recovered_fen INTEGER NOT NULL,
+  enterprise_handled INTEGER NOT NULL,
+  self_settled INTEGER NOT NULL,
+  mediated INTEGER NOT NULL,
+  mediation_agreed INTEGER NOT NULL,
+  PRIMARY KEY (day, region, type, category, channel, state)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE stats_businesses (
+  day INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  business_uscc TEXT NOT NULL,
+  business_name TEXT NOT NULL,
+  tickets INTEGER NOT NULL,
+  closed INTEGER NOT NULL,
+  closed_disclosable INTEGER NOT NULL,
+  mediated INTEGER NOT NULL,
+  mediation_agreed INTEGER NOT NULL,
+  self_settled INTEGER NOT NULL,
+  PRIMARY KEY (day, region, business_uscc)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE stats_pending (reason TEXT NOT NULL) STRICT;
+INSERT INTO stats_pending SELECT 'migration 4' WHERE EXISTS (SELECT 1 FROM tickets);
 )sql",
 };
 

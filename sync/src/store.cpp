@@ -181,6 +181,9 @@ Status Store::Impl::write_projections() {
     const auto current = cache.find(ticket_id);
     assert(current != cache.end());
     if (Status ok = write_projection(statements, written, current->second); !ok) return ok;
+    if (Status ok = update_stats(stats_statements, written.ticket, current->second.ticket); !ok) {
+      return ok;
+    }
   }
   unwritten.clear();
   return {};
@@ -305,7 +308,12 @@ Result<Store> Store::open(StoreOptions options) {
   auto statements = prepare_statements(impl->db);
   if (!statements) return statements.error();
   impl->statements = std::move(*statements);
-  return Store(std::move(impl));
+  auto stats_statements = prepare_stats(impl->db);
+  if (!stats_statements) return stats_statements.error();
+  impl->stats_statements = std::move(*stats_statements);
+  Store store(std::move(impl));
+  if (Status ok = store.impl_->rebuild_stats_if_pending(); !ok) return ok.error();
+  return store;
 }
 
 const StoreReader& Store::reader() const {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "projection.h"
+#include "stats_cells.h"
 #include "weiquan/crypto/certificate.h"
 #include "weiquan/sync/sqlite.h"
 #include "weiquan/sync/store.h"
@@ -40,7 +41,7 @@ struct WriterStatements {
   sql::Stmt savepoint;  // SAVEPOINT, RELEASE and ROLLBACK TO of one item of a batch
   sql::Stmt release;
   sql::Stmt rollback_to;
-  sql::Stmt insert_outbox;       // keeps a row already there
+  sql::Stmt insert_outbox;  // keeps a row already there
   sql::Stmt delete_outbox;
 };
 
@@ -50,6 +51,7 @@ struct Store::Impl {
   crypto::TrustStore trust;
   StoreReader reader;
   WriterStatements statements;
+  StatsStatements stats_statements;  // the counters, moved with each ticket row written
   // Projections of recently touched tickets, as committed or as applied by the open transaction.
   // Cleared whenever a transaction rolls back, and when it grows past options.clock_cache_tickets.
   std::unordered_map<std::string, Projection> cache;
@@ -78,6 +80,8 @@ struct Store::Impl {
   Result<Projection*> projection(const std::string& ticket_id);
   // Writes the rows of every unwritten ticket from its cached projection.
   Status write_projections();
+  // Runs rebuild_stats when migration 4 left tickets without their statistics (stats_pending).
+  Status rebuild_stats_if_pending();
   // Writes the serials drawn by the open transaction.
   Status write_serials();
   // Drops what the open unit applied: the unwritten tickets and their cached projections.

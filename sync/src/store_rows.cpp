@@ -3,11 +3,63 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 
 #include "weiquan/sync/event_codec.h"
 
 namespace wq::sync::rows {
 namespace {
+
+// The statistics columns of a ticket row (schema version 4), in the order read_stats and
+// bind_stats use.
+constexpr std::string_view kStatsColumns =
+    "t.accepted_at_ms, t.closed_at_ms, t.closed_on_time, t.late, t.close_result, "
+    "t.amount_recovered_fen, t.dispatch_count, t.first_reply_ms, t.first_reply_on_time, "
+    "t.converted_to_case, t.enterprise_handled, t.self_settled, t.mediation, t.satisfaction";
+
+void read_stats(const sql::Stmt& stmt, int first, Ticket& ticket) {
+  ticket.accepted_at_ms = stmt.int64(first);
+  ticket.closed_at_ms = stmt.int64(first + 1);
+  ticket.closed_on_time = stmt.int64(first + 2) != 0;
+  ticket.late = stmt.int64(first + 3) != 0;
+  ticket.close_result = std::string(stmt.text(first + 4));
+  ticket.amount_recovered_fen = stmt.int64(first + 5);
+  ticket.dispatch_count = static_cast<std::uint32_t>(stmt.int64(first + 6));
+  ticket.first_reply_ms = stmt.int64(first + 7);
+  ticket.first_reply_on_time = stmt.int64(first + 8) != 0;
+  ticket.converted_to_case = stmt.int64(first + 9) != 0;
+  ticket.enterprise_handled = stmt.int64(first + 10) != 0;
+  ticket.self_settled = stmt.int64(first + 11) != 0;
+  ticket.mediation = static_cast<int>(stmt.int64(first + 12));
+  ticket.satisfaction = static_cast<int>(stmt.int64(first + 13));
+}
+
+void bind_stats(sql::Stmt& stmt, int first, const Ticket& ticket) {
+  stmt.bind(first, ticket.accepted_at_ms)
+      .bind(first + 1, ticket.closed_at_ms)
+      .bind(first + 2, std::int64_t{ticket.closed_on_time})
+      .bind(first + 3, std::int64_t{ticket.late})
+      .bind(first + 4, ticket.close_result)
+      .bind(first + 5, ticket.amount_recovered_fen)
+      .bind(first + 6, std::int64_t{ticket.dispatch_count})
+      .bind(first + 7, ticket.first_reply_ms)
+      .bind(first + 8, std::int64_t{ticket.first_reply_on_time})
+      .bind(first + 9, std::int64_t{ticket.converted_to_case})
+      .bind(first + 10, std::int64_t{ticket.enterprise_handled})
+      .bind(first + 11, std::int64_t{ticket.self_settled})
+      .bind(first + 12, std::int64_t{ticket.mediation})
+      .bind(first + 13, std::int64_t{ticket.satisfaction});
+}
+
+bool same_stats(const Ticket& a, const Ticket& b) {
+  const auto fields = [](const Ticket& t) {
+    return std::tie(t.accepted_at_ms, t.closed_at_ms, t.closed_on_time, t.late, t.close_result,
+                    t.amount_recovered_fen, t.dispatch_count, t.first_reply_ms,
+                    t.first_reply_on_time, t.converted_to_case, t.enterprise_handled,
+                    t.self_settled, t.mediation, t.satisfaction);
+  };
+  return fields(a) == fields(b);
+}
 
 // The selected tickets' rows (table `t`), each joined with the last event of its chain.
 std::string select_tickets(std::string_view where, std::string_view order_by,
@@ -19,7 +71,9 @@ std::string select_tickets(std::string_view where, std::string_view order_by,
          "t.jurisdiction_region, t.rule_version, t.received_at_ms, e.time_ms, e.seq, e.event_id, "
          "t.next_due_ms, t.closed, t.consent_disclosure, t.consent_mediation, t.anonymous, "
          "t.submitter, t.business_uscc, t.business_name, t.category, t.assignee_kind, t.assignee, "
-         "t.holders FROM t JOIN events e ON e.ticket_id = t.ticket_id AND e.seq = "
+         "t.holders, " +
+         std::string(kStatsColumns) +
+         " FROM t JOIN events e ON e.ticket_id = t.ticket_id AND e.seq = "
          "(SELECT max(seq) FROM events WHERE ticket_id = t.ticket_id)" +
          order;
 }
@@ -82,6 +136,7 @@ Result<Ticket> read_ticket(const sql::Stmt& stmt) {
   ticket.assignee_kind = std::string(stmt.text(21));
   ticket.assignee = std::string(stmt.text(22));
   ticket.holders = split_holders(stmt.text(23));
+  read_stats(stmt, 24, ticket);
   return ticket;
 }
 
@@ -168,9 +223,11 @@ const std::string_view kInsertTicket =
     "INSERT INTO tickets (ticket_id, type, state, holder, intake_node, channel, "
     "jurisdiction_region, rule_version, received_at_ms, next_due_ms, closed, consent_disclosure, "
     "consent_mediation, anonymous, submitter, business_uscc, business_name, category, "
-    "assignee_kind, assignee, holders) "
+    "assignee_kind, assignee, holders, accepted_at_ms, closed_at_ms, closed_on_time, late, "
+    "close_result, amount_recovered_fen, dispatch_count, first_reply_ms, first_reply_on_time, "
+    "converted_to_case, enterprise_handled, self_settled, mediation, satisfaction) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-    "?20, ?21)";
+    "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)";
 
 void bind_ticket(sql::Stmt& stmt, const Ticket& ticket) {
   stmt.bind(1, ticket.id)
@@ -194,11 +251,16 @@ void bind_ticket(sql::Stmt& stmt, const Ticket& ticket) {
       .bind(19, ticket.assignee_kind)
       .bind(20, ticket.assignee)
       .bind(21, join_holders(ticket.holders));
+  bind_stats(stmt, 22, ticket);
 }
 
 const std::string_view kUpdateTicket =
     "UPDATE tickets SET type = ?2, state = ?3, holder = ?4, next_due_ms = ?5, closed = ?6, "
-    "assignee_kind = ?7, assignee = ?8, holders = ?9 WHERE ticket_id = ?1";
+    "assignee_kind = ?7, assignee = ?8, holders = ?9, accepted_at_ms = ?10, closed_at_ms = ?11, "
+    "closed_on_time = ?12, late = ?13, close_result = ?14, amount_recovered_fen = ?15, "
+    "dispatch_count = ?16, first_reply_ms = ?17, first_reply_on_time = ?18, "
+    "converted_to_case = ?19, enterprise_handled = ?20, self_settled = ?21, mediation = ?22, "
+    "satisfaction = ?23 WHERE ticket_id = ?1";
 
 void bind_ticket_update(sql::Stmt& stmt, const Ticket& ticket) {
   stmt.bind(1, ticket.id)
@@ -210,12 +272,14 @@ void bind_ticket_update(sql::Stmt& stmt, const Ticket& ticket) {
       .bind(7, ticket.assignee_kind)
       .bind(8, ticket.assignee)
       .bind(9, join_holders(ticket.holders));
+  bind_stats(stmt, 10, ticket);
 }
 
 bool same_row(const Ticket& a, const Ticket& b) {
   return a.type == b.type && a.state == b.state && a.holder == b.holder &&
          a.next_due_ms == b.next_due_ms && a.closed == b.closed &&
-         a.assignee_kind == b.assignee_kind && a.assignee == b.assignee && a.holders == b.holders;
+         a.assignee_kind == b.assignee_kind && a.assignee == b.assignee && a.holders == b.holders &&
+         same_stats(a, b);
 }
 
 const std::string_view kInsertClock =

@@ -153,17 +153,28 @@ TEST_CASE("a version-1 database is migrated; its tickets get empty new fields", 
     REQUIRE(province->append(old_ticket, test::routed("440305"), kT0 + kMinute));
     REQUIRE(county->append(old_ticket, test::received(), kT0 + 2 * kMinute));
   }
-  // What schema version 1 wrote: the tickets table without the columns of migrations 2 and 3,
-  // no outbox.
-  execute(path,
-          "DROP TABLE outbox; ALTER TABLE tickets DROP COLUMN holders; "
-          "DROP INDEX tickets_by_submitter; DROP INDEX tickets_by_assignee; "
-          "ALTER TABLE tickets DROP COLUMN submitter; "
-          "ALTER TABLE tickets DROP COLUMN business_uscc; "
-          "ALTER TABLE tickets DROP COLUMN business_name; "
-          "ALTER TABLE tickets DROP COLUMN category; "
-          "ALTER TABLE tickets DROP COLUMN assignee_kind; "
-          "ALTER TABLE tickets DROP COLUMN assignee; PRAGMA user_version = 1");
+  // What schema version 1 wrote: the tickets table without the columns of migrations 2 to 4,
+  // no outbox, no statistics.
+  std::string statistics_columns;
+  for (const char* column :
+       {"accepted_at_ms", "closed_at_ms", "closed_on_time", "late", "close_result",
+        "amount_recovered_fen", "dispatch_count", "first_reply_ms", "first_reply_on_time",
+        "converted_to_case", "enterprise_handled", "self_settled", "mediation", "satisfaction"}) {
+    statistics_columns += "ALTER TABLE tickets DROP COLUMN " + std::string(column) + "; ";
+  }
+  const std::string to_version_1 =
+      "DROP TABLE stats_cells; DROP TABLE stats_businesses; DROP TABLE stats_pending; "
+      "DROP INDEX tickets_due_by_holder; " +
+      statistics_columns +
+      "DROP TABLE outbox; ALTER TABLE tickets DROP COLUMN holders; "
+      "DROP INDEX tickets_by_submitter; DROP INDEX tickets_by_assignee; "
+      "ALTER TABLE tickets DROP COLUMN submitter; "
+      "ALTER TABLE tickets DROP COLUMN business_uscc; "
+      "ALTER TABLE tickets DROP COLUMN business_name; "
+      "ALTER TABLE tickets DROP COLUMN category; "
+      "ALTER TABLE tickets DROP COLUMN assignee_kind; "
+      "ALTER TABLE tickets DROP COLUMN assignee; PRAGMA user_version = 1";
+  execute(path, to_version_1.c_str());
   CHECK(StoreReader::open(path).error().code == "sync.schema_version");
 
   StoreOptions options;
@@ -180,6 +191,9 @@ TEST_CASE("a version-1 database is migrated; its tickets get empty new fields", 
   CHECK(old.category.empty());
   CHECK(old.assignee_kind.empty());
   CHECK(old.holders == std::vector<std::string>{"44", "440305"});
+  // Its statistics are derived from its events when the store is opened.
+  CHECK(old.dispatch_count == 1);
+  CHECK(query_int(path, "SELECT sum(tickets) FROM stats_cells WHERE state = 'received'") == 1);
 
   // Its next events fill what they set; new tickets have every field.
   auto county = EventWriter::create(store, federation().node("440305").keys.sign, "440305", kT0);

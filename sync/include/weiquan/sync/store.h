@@ -18,6 +18,10 @@
 // validly signed bytes there are equivocation: kept in the quarantine table
 // (ApplyOutcome::quarantined), never applied.
 //
+// Statistics (stats.h, docs/kpi.md): writing a ticket's row also moves the ticket's one
+// contribution to the counter tables, in the same transaction or savepoint, so the counters are
+// exactly those the event log gives (check_stats, rebuild_stats).
+//
 // The outbox (transactional outbox of replication, DESIGN §5) holds one row per event this node
 // still owes a peer: EventWriter adds rows in the transaction that applies the event, the
 // replicator reads them in send order and removes them when the peer acks.
@@ -50,6 +54,7 @@
 #include "weiquan/result.h"
 #include "weiquan/sync/event_codec.h"
 #include "weiquan/sync/record.h"
+#include "weiquan/sync/stats.h"
 
 namespace wq::sync {
 
@@ -101,6 +106,26 @@ struct Ticket {
   // tickets it held then, until their next `assigned`.
   std::string assignee_kind;
   std::string assignee;
+  // What the statistics count (docs/kpi.md), derived from the chain; times are the clock times of
+  // the events (projection.h). A store written before schema version 4 derives them once, from
+  // the events, when it is migrated.
+  std::int64_t accepted_at_ms = 0;  // the first `accepted`
+  std::int64_t closed_at_ms = 0;    // when the ticket last became terminal; 0 while it is open
+  bool closed_on_time = false;      // no clock had stopped after its due time at closed_at_ms
+  bool late = false;                // some clock of the ticket has stopped after its due time
+  std::string close_result;         // Closed.result of the last `closed`
+  std::int64_t amount_recovered_fen = 0;  // of the last `closed`
+  std::uint32_t dispatch_count = 0;       // `routed` and `transferred` events
+  // The first reply to a complaint's consumer or a reporter (`initial_feedback`, `accepted`,
+  // `refused`, `converted_to_case` or `closed`), and whether it came by the due time of the first
+  // clock the office started.
+  std::int64_t first_reply_ms = 0;
+  bool first_reply_on_time = false;
+  bool converted_to_case = false;   // a `converted_to_case` was written
+  bool enterprise_handled = false;  // `assigned` to an enterprise at least once
+  bool self_settled = false;        // an agreement was recorded while with the enterprise
+  int mediation = 0;                // last `mediation_result`: 0 none, 1 no agreement, 2 agreement
+  int satisfaction = 0;             // last `visited`: a weiquan::v1::Satisfaction value
   std::vector<policies::Clock> clocks;
 };
 
@@ -179,6 +204,10 @@ class StoreReader {
   // How many events are owed to each peer that is owed any, by peer id.
   Result<std::vector<OutboxBacklog>> outbox_backlog() const;
 
+  // Rebuilds the counters from the event log in memory and returns every cell that differs from
+  // the stored ones (none: the counters are exact).
+  Result<std::vector<StatsDifference>> check_stats(const StatsProgress& progress = {}) const;
+
   // Every stored record as raw bytes, in export order: certificates (by level, node id, serial),
   // revocations, then events by ticket id and seq. Stops at the first error `visit` returns.
   Status scan(const std::function<Status(const Record&)>& visit) const;
@@ -222,6 +251,11 @@ class Store {
   // Removes the outbox rows of these (peer, ticket, seq) in one transaction (enqueued_at_ms is
   // ignored); rows that are not there are no error.
   Status dequeue(std::span<const OutboxEntry> entries);
+
+  // Recomputes the statistics from the event log — each ticket's stored events replayed through
+  // the projection — and replaces both counter tables (and the statistics columns of tickets that
+  // differ) in one transaction. Returns how many tickets it counted.
+  Result<std::size_t> rebuild_stats(const StatsProgress& progress = {});
 
   struct Impl;
 
