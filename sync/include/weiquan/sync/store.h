@@ -208,6 +208,13 @@ class StoreReader {
   // the stored ones (none: the counters are exact).
   Result<std::vector<StatsDifference>> check_stats(const StatsProgress& progress = {}) const;
 
+  // The counter cells of `query.region`'s subtree over its days, summed per group, with the live
+  // overdue and due-soon counts of its open tickets and the hot spots (stats.h).
+  Result<StatsTable> stats(const StatsQuery& query) const;
+  // Rebuilds the counters from the event log in memory and returns every cell that differs from
+  // the stored ones (none: the counters are exact).
+  Result<std::vector<StatsDifference>> check_stats(const StatsProgress& progress = {}) const;
+
   // Every stored record as raw bytes, in export order: certificates (by level, node id, serial),
   // revocations, then events by ticket id and seq. Stops at the first error `visit` returns.
   Status scan(const std::function<Status(const Record&)>& visit) const;
