@@ -9,13 +9,14 @@
 // HeartbeatsReply (accepted, duplicates, refused) marks that page delivered, whatever the parent
 // thought of each heartbeat: a refused one would be refused again, and the node's next heartbeat
 // replaces it. A page that did not hold everything is followed at once by the next. One request is
-// in flight at a time; a beat or a forward asked for meanwhile is sent when it completes. A
-// timeout, sync.unreachable or a bad reply marks nothing delivered; the next beat sends the delta
-// again (with a fresher heartbeat of this node).
+// in flight at a time; a beat or a forward asked for meanwhile is sent once it is answered. A
+// timeout, sync.unreachable or a bad reply marks nothing delivered and sends nothing more; the
+// next beat sends the delta again (with a fresher heartbeat of this node).
 // Serving (parent): handler() takes a request on the rpc channel, offers each heartbeat to the
-// HealthBook on the owner's thread (with the owner's TrustStore), answers with the counts, and
-// when it kept any, forwards them to its own parent at once (so a county's heartbeat reaches the
-// national node within a round trip per level, not an interval per level).
+// HealthBook on the owner's thread (with the owner's TrustStore), answers with the counts, calls
+// on_unknown_node when a heartbeat's node had no known certificate, and when it kept any,
+// forwards them to its own parent at once (so a county's heartbeat reaches the national node
+// within a round trip per level, not an interval per level).
 //
 // Threads: beat() runs on the owner's thread (the node's writer thread; `describe` is called
 // there); transport callbacks and requests are handed to that thread with `on_owner`, which also
