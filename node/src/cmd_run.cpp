@@ -116,7 +116,7 @@ Status serve(const RunOptions& options) {
     federation = std::move(*link);
   }
   http::add_account_routes(router, api);
-  http::add_ticket_routes(router, api);
+  http::add_ticket_routes(router, api, federation.get());
   http::add_federation_routes(router, api, federation.get());
   http::HttpServer server(io, router, metrics, http_options);
   auto bound = server.listen(*endpoint);

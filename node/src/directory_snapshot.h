@@ -4,7 +4,7 @@
 // consumer's personal data for that office.
 //
 // Threads: publish() from the writer thread whenever certificates or revocations change;
-// competent_office() from any thread (it reads one immutable snapshot).
+// competent_office() and trust() from any thread (they read one immutable snapshot).
 // Failure codes: federation.no_jurisdiction, crypto.* of the office's certificate chain.
 #pragma once
 
@@ -32,6 +32,10 @@ class DirectorySnapshot {
 
   // The deepest office this node trusts at `at_ms` whose region contains `region`.
   Result<Office> competent_office(std::string_view region, std::int64_t at_ms) const;
+
+  // The certificates as last published (null before the first publish()), e.g. to walk a node's
+  // chain of issuers or list the offices an office issued.
+  std::shared_ptr<const crypto::TrustStore> trust() const { return trust_.load(); }
 
  private:
   std::atomic<std::shared_ptr<const crypto::TrustStore>> trust_;

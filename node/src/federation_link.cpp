@@ -67,6 +67,13 @@ nlohmann::json anti_entropy_json(const sync::AntiEntropyStatus& s) {
           {"last_diverged_ticket", s.last_diverged_ticket}};
 }
 
+nlohmann::json supervision_json(const federation::SupervisionCounters& s) {
+  return {{"applied", s.applied},
+          {"duplicates", s.duplicates},
+          {"refused", s.refused},
+          {"last_refused", s.last_refused}};
+}
+
 // The issuer of `node_id`'s certificate: its parent office ("" for the national node).
 std::string parent_of(const crypto::TrustStore& trust, const std::string& node_id,
                       std::int64_t now_ms) {
@@ -122,6 +129,19 @@ Result<std::unique_ptr<FederationLink>> FederationLink::start(
       [directory_sync](weiquan::v1::RpcRequest request, sync::Transport::Respond respond) {
         directory_sync->handle(std::move(request), std::move(respond));
       });
+  link->supervision_ = std::make_unique<federation::SupervisionDesk>(
+      node_id,
+      [&writer](std::function<void(sync::Store&, sync::EventWriter&)> work) {
+        writer.post([work = std::move(work)](sync::Store& store, sync::EventWriter& events) {
+          work(store, events);
+        });
+      },
+      now_ms);
+  federation::SupervisionDesk* desk = link->supervision_.get();
+  link->rpc_->route(weiquan::v1::RpcRequest::kSupervision,
+                    [desk](weiquan::v1::RpcRequest request, sync::Transport::Respond respond) {
+                      desk->handle(std::move(request), std::move(respond));
+                    });
 
   // The replicator and the anti-entropy pass are made on the writer thread, which owns the store.
   FederationLink* self = link.get();
@@ -288,32 +308,38 @@ void FederationLink::take_in(sync::Store& store, sync::EventWriter& events) {
   }
 }
 
+void FederationLink::ask_holder(const federation::Supervision& request,
+                                std::function<void(Result<federation::SupervisionAnswer>)> done) {
+  federation::send_supervision(*transport_, request, std::move(done));
+}
+
 void FederationLink::status(std::function<void(nlohmann::json)> done) {
   const std::string link{
       sync::link_state_name(transport_ ? transport_->state() : sync::LinkState::down)};
   const auto directory = directory_sync_->status();
-  writer_.post(
-      [this, link, directory, done = std::move(done)](sync::Store& store, sync::EventWriter&) {
-        nlohmann::json peers = nlohmann::json::array();
-        nlohmann::json counters = nlohmann::json::object();
-        nlohmann::json pass = nlohmann::json::object();
-        if (replicator_) {
-          for (const sync::PeerStatus& peer : replicator_->peers())
-            peers.push_back(peer_json(peer));
-          counters = counters_json(replicator_->counters());
-        }
-        if (anti_entropy_) pass = anti_entropy_json(anti_entropy_->status());
-        nlohmann::json heartbeats = nlohmann::json::object();
-        if (heartbeats_) heartbeats = heartbeats_json(heartbeats_->status(), health_->counters());
-        done({{"node", node_id_},
-              {"link", link},
-              {"peers", std::move(peers)},
-              {"counters", std::move(counters)},
-              {"directory", directory_json(directory)},
-              {"anti_entropy", std::move(pass)},
-              {"heartbeats", std::move(heartbeats)},
-              {"descendants", descendants_json(health_->descendants(store.trust(), now_ms_()))}});
-      });
+  const auto supervision = supervision_->counters();
+  writer_.post([this, link, directory, supervision, done = std::move(done)](sync::Store& store,
+                                                                            sync::EventWriter&) {
+    nlohmann::json peers = nlohmann::json::array();
+    nlohmann::json counters = nlohmann::json::object();
+    nlohmann::json pass = nlohmann::json::object();
+    if (replicator_) {
+      for (const sync::PeerStatus& peer : replicator_->peers()) peers.push_back(peer_json(peer));
+      counters = counters_json(replicator_->counters());
+    }
+    if (anti_entropy_) pass = anti_entropy_json(anti_entropy_->status());
+    nlohmann::json heartbeats = nlohmann::json::object();
+    if (heartbeats_) heartbeats = heartbeats_json(heartbeats_->status(), health_->counters());
+    done({{"node", node_id_},
+          {"link", link},
+          {"peers", std::move(peers)},
+          {"counters", std::move(counters)},
+          {"directory", directory_json(directory)},
+          {"anti_entropy", std::move(pass)},
+          {"supervision", supervision_json(supervision)},
+          {"heartbeats", std::move(heartbeats)},
+          {"descendants", descendants_json(health_->descendants(store.trust(), now_ms_()))}});
+  });
 }
 
 }  // namespace wq::node

@@ -4,8 +4,9 @@
 // the anti-entropy pass with the parent that repairs whatever was missed (sync/anti_entropy.h),
 // and the taking in of tickets sent here: every ticket `routed`, `transferred` or `assigned` to
 // this node (state in_transit, holder this node) gets its `received`, from which deadlines that
-// run "from receipt" start. The rpc channel serves directory and anti-entropy requests
-// (sync/rpc_server.h).
+// run "from receipt" start. The rpc channel serves directory, anti-entropy and supervision
+// requests (sync/rpc_server.h; supervision: federation/supervision_desk.h), and ask_holder() sends
+// this node's supervision requests to the holders of tickets below it.
 //
 // Periodic work, posted to the writer thread: a replicator tick and the taking in every
 // tick_interval (and a tick after each reply or request the transport hands over, so a peer gets
@@ -36,6 +37,8 @@
 #include "weiquan/federation/directory_sync.h"
 #include "weiquan/federation/health_book.h"
 #include "weiquan/federation/heartbeat_exchange.h"
+#include "weiquan/federation/supervision_client.h"
+#include "weiquan/federation/supervision_desk.h"
 #include "weiquan/sync/anti_entropy.h"
 #include "weiquan/sync/replicator.h"
 #include "weiquan/sync/rpc_server.h"
@@ -65,13 +68,18 @@ class FederationLink {
   // Stops the timers, closes the transport and retires the replicator; before the writer closes.
   void stop();
 
-  // {link, peers[], counters{}, directory{}, anti_entropy{}, heartbeats{}, descendants[]} for
-  // GET /api/v1/federation.
+  // {link, peers[], counters{}, directory{}, anti_entropy{}, supervision{}, heartbeats{},
+  // descendants[]} for GET /api/v1/federation.
   void status(std::function<void(nlohmann::json)> done);
 
   // The newest heartbeat of every descendant (as_of / live tell whether a child region's figures
   // are current); any thread, for the link's lifetime.
   const federation::HealthBook& health() const { return *health_; }
+
+  // Sends an urge or supervision request to the holder it names (federation::send_supervision);
+  // `done` runs once, on a transport thread.
+  void ask_holder(const federation::Supervision& request,
+                  std::function<void(Result<federation::SupervisionAnswer>)> done);
 
  private:
   FederationLink(FederationOptions options, std::string node_id, const crypto::NodeKeys& keys,
@@ -96,6 +104,7 @@ class FederationLink {
   std::function<std::int64_t()> now_ms_;
   std::unique_ptr<sync::Transport> transport_;
   std::unique_ptr<federation::DirectorySync> directory_sync_;
+  std::unique_ptr<federation::SupervisionDesk> supervision_;
   std::unique_ptr<sync::RpcServer> rpc_;
   std::unique_ptr<sync::Replicator> replicator_;     // touched on the writer thread only
   std::unique_ptr<sync::AntiEntropy> anti_entropy_;  // made and retired on the writer thread

@@ -8,6 +8,7 @@
 #include "intake.h"
 #include "json_body.h"
 #include "query_params.h"
+#include "supervision_request.h"
 #include "ticket_view.h"
 #include "weiquan/crypto/bytes.h"
 #include "weiquan/policies/validation.h"
@@ -239,11 +240,22 @@ void append_step(const ApiContext& context, Principal principal, std::string id,
   });
 }
 
-void act_on_ticket(const ApiContext& context, const Request& request, const Reply& reply) {
+void act_on_ticket(const ApiContext& context, FederationLink* link, const Request& request,
+                   const Reply& reply) {
   auto principal = authenticate(request, context.accounts, context.now_ms());
   if (!principal) return reply(error_reply(principal.error()));
   auto body = parse_json_object(request.body);
   if (!body) return reply(error_reply(body.error()));
+  // Urging or supervising a ticket held elsewhere is a request to its holder (federated only;
+  // otherwise the local step refuses it as before).
+  if (link != nullptr && is_staff(*principal)) {
+    auto reader = context.readers.acquire();
+    if (!reader) return reply(error_reply(reader.error()));
+    auto visible = visible_ticket(**reader, *principal, request.params.at("id"), context);
+    if (visible && asks_holder(*body, visible->ticket, context.config)) {
+      return ask_holder(context, *link, *principal, visible->ticket, *body, reply);
+    }
+  }
   append_step(
       context, std::move(*principal), request.params.at("id"),
       [body = std::move(*body)](const ActionInputs& inputs) { return build_action(body, inputs); },
@@ -342,7 +354,7 @@ Response search_businesses(const ApiContext& context, const Request& request) {
 
 }  // namespace
 
-void add_ticket_routes(Router& router, const ApiContext& context) {
+void add_ticket_routes(Router& router, const ApiContext& context, FederationLink* link) {
   router.add("POST", "/api/v1/tickets", [&context](const Request& request, Reply reply) {
     file_ticket(context, request, reply);
   });
@@ -350,9 +362,10 @@ void add_ticket_routes(Router& router, const ApiContext& context) {
                   [&context](const Request& request) { return list_tickets(context, request); });
   router.add_sync("GET", "/api/v1/tickets/{id}",
                   [&context](const Request& request) { return show_ticket(context, request); });
-  router.add(
-      "POST", "/api/v1/tickets/{id}/actions",
-      [&context](const Request& request, Reply reply) { act_on_ticket(context, request, reply); });
+  router.add("POST", "/api/v1/tickets/{id}/actions",
+             [&context, link](const Request& request, Reply reply) {
+               act_on_ticket(context, link, request, reply);
+             });
   router.add("POST", "/api/v1/tickets/{id}/evidence",
              [&context](const Request& request, Reply reply) {
                upload_evidence(context, request, reply);
