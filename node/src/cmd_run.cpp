@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "account_routes.h"
+#include "alert_gauges.h"
+#include "alert_routes.h"
 #include "api_context.h"
 #include "federation_link.h"
 #include "federation_routes.h"
@@ -92,6 +94,8 @@ Status serve(const RunOptions& options) {
   if (!writer) return writer.error();
   IntakeMetrics intake_metrics(metrics.registry());
   IntakeQueue intake(**writer, duplicates, intake_metrics, io, wall_clock_ms);
+  AlertGauges alert_gauges(metrics.registry(), readers, config->node_id, io, wall_clock_ms);
+  alert_gauges.start();
   const http::ApiContext api{*config,
                              *keys,
                              *accounts,
@@ -118,6 +122,7 @@ Status serve(const RunOptions& options) {
   http::add_account_routes(router, api);
   http::add_ticket_routes(router, api, federation.get());
   http::add_federation_routes(router, api, federation.get());
+  http::add_alert_routes(router, api);
   http::HttpServer server(io, router, metrics, http_options);
   auto bound = server.listen(*endpoint);
   if (!bound) return bound.error();
