@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "office_commands.h"
+#include "stats_commands.h"
 #include "weiquan/crypto/sodium.h"
 #include "weiquan/node/commands.h"
 
@@ -144,6 +145,39 @@ int do_business_import(const Options& o) {
   return 0;
 }
 
+void print_progress(std::size_t done, std::size_t total) {
+  std::fprintf(stderr, "%zu of %zu tickets\n", done, total);
+}
+
+int do_stats_rebuild(const Options& o) {
+  auto counted = rebuild_stats(NodeDir{o.dir}, print_progress);
+  if (!counted) return fail(counted.error());
+  std::printf("rebuilt the statistics of %zu tickets from the event log\n", *counted);
+  return 0;
+}
+
+int do_stats_check(const Options& o) {
+  auto differences = check_stats(NodeDir{o.dir}, print_progress);
+  if (!differences) return fail(differences.error());
+  for (const auto& difference : *differences) {
+    const bool cells = difference.table == "stats_cells";
+    for (std::size_t i = 0; i < difference.stored.size(); ++i) {
+      if (difference.stored[i] == difference.rebuilt[i]) continue;
+      const std::string_view name = cells ? sync::kMeasureNames[i] : sync::kBusinessMeasureNames[i];
+      std::printf("%s %s: %.*s is %lld, the event log gives %lld\n", difference.table.c_str(),
+                  difference.key.c_str(), static_cast<int>(name.size()), name.data(),
+                  static_cast<long long>(difference.stored[i]),
+                  static_cast<long long>(difference.rebuilt[i]));
+    }
+  }
+  if (differences->empty()) {
+    std::printf("the statistics match the event log\n");
+    return 0;
+  }
+  std::printf("%zu cells differ: run weiquan stats rebuild\n", differences->size());
+  return kExitFailed;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -227,6 +261,17 @@ int run_cli(int argc, char** argv) {
   business_import->add_option("--dir", o.dir, "node directory")->required();
   business_import->add_option("--file", o.file, "UTF-8 CSV file")->required();
   business_import->callback([&] { code = do_business_import(o); });
+
+  auto* stats = app.add_subcommand("stats", "the statistics counters of a node's store");
+  stats->require_subcommand(1);
+  auto* stats_rebuild = stats->add_subcommand(
+      "rebuild", "recompute the counters from the event log (stop the node first on a big store)");
+  stats_rebuild->add_option("--dir", o.dir, "node directory")->required();
+  stats_rebuild->callback([&] { code = do_stats_rebuild(o); });
+  auto* stats_check = stats->add_subcommand(
+      "check", "recompute the counters aside and list every cell that differs (exit 1 if any)");
+  stats_check->add_option("--dir", o.dir, "node directory")->required();
+  stats_check->callback([&] { code = do_stats_check(o); });
 
   try {
     app.parse(argc, argv);

@@ -23,6 +23,7 @@
 #include "http_server.h"
 #include "metrics.h"
 #include "router.h"
+#include "stats_routes.h"
 #include "store_writer.h"
 #include "system_routes.h"
 #include "ticket_routes.h"
@@ -122,6 +123,7 @@ Status serve(const RunOptions& options) {
   http::add_account_routes(router, api);
   http::add_ticket_routes(router, api, federation.get());
   http::add_federation_routes(router, api, federation.get());
+  http::add_stats_routes(router, api);
   http::add_alert_routes(router, api);
   http::HttpServer server(io, router, metrics, http_options);
   auto bound = server.listen(*endpoint);

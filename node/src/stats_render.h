@@ -1,0 +1,33 @@
+// The answer of GET /api/v1/stats, as JSON or as CSV (docs/api.md "Statistics"): the KPIs of the
+// totals and of each group (sync::kpis_of), with a display name per group, and the hot spots.
+//
+// A group is one object (one CSV line) built by one function, so per-group fields added later
+// (the health view's as_of and stale) go in one place.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+
+#include "stats_request.h"
+#include "weiquan/policies/regions.h"
+#include "weiquan/sync/stats.h"
+
+namespace wq::node::http {
+
+struct StatsView {
+  const StatsRequest& request;
+  const sync::StatsTable& table;
+  const policies::RegionTable& regions;
+  std::int64_t generated_at_ms = 0;
+};
+
+nlohmann::json stats_json(const StatsView& view);
+
+// UTF-8 with a byte order mark (so spreadsheet programs read the Chinese names), CRLF line ends,
+// a header line, one line per group and a last line "total".
+std::string stats_csv(const StatsView& view);
+
+}  // namespace wq::node::http
