@@ -56,16 +56,12 @@ Status Replicator::start() {
 
 void Replicator::tick() {
   Core& core = *core_;
-  auto backlog = core.store.reader().outbox_backlog();
-  if (!backlog) {
-    core.update([&] { ++core.counters.store_errors; });
-    return;
-  }
+  const std::vector<OutboxBacklog> backlog = core.store.outbox_backlog();
   const std::int64_t now = core.now_ms();
   std::vector<std::string> due;
   core.update([&] {
     for (auto& [id, peer] : core.peers) peer.status.backlog = 0;
-    for (const OutboxBacklog& owed : *backlog) {
+    for (const OutboxBacklog& owed : backlog) {
       Core::Peer& peer = core.peers[owed.peer];
       peer.status.peer = owed.peer;
       peer.status.backlog = owed.rows;

@@ -3,7 +3,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <span>
 #include <utility>
 
 #include "proto_util.h"
@@ -30,53 +29,57 @@ std::size_t wire_size(const TrustBundle& bundle) {
   return size;
 }
 
-// This node and the authors of `events`.
-std::set<std::string> signers(const std::string& self, std::span<const SignedEvent> events) {
+// This node and the authors of the events in `body`.
+std::set<std::string> signers(const std::string& self, const weiquan::v1::EnvelopeBody& body) {
   std::set<std::string> out{self};
-  for (const SignedEvent& event : events) out.insert(event.author());
+  for (const weiquan::v1::Signed& event : body.events()) out.insert(event.signer());
   return out;
+}
+
+// The event as it travels: the stored bytes, not decoded (the receiver checks them).
+weiquan::v1::Signed to_wire(Record&& event) {
+  weiquan::v1::Signed wire;
+  wire.set_body(std::string(event.body.begin(), event.body.end()));
+  wire.set_signature(std::string(event.signature.begin(), event.signature.end()));
+  wire.set_signer(std::move(event.signer));
+  return wire;
 }
 
 }  // namespace
 
 void Replicator::Core::send_batch(const std::string& peer) {
-  const StoreReader& reader = store.reader();
-  auto rows = reader.outbox(peer, options.max_batch_events);
-  if (!rows) return store_failed(peer, rows.error());
+  auto items = store.reader().outbox(peer, options.max_batch_events);
+  if (!items) return store_failed(peer, items.error());
   std::vector<OutboxEntry> sent;
   std::vector<OutboxEntry> gone;  // rows whose event is not in the store: nothing to deliver
-  std::vector<SignedEvent> events;
-  for (OutboxEntry& row : *rows) {
-    auto event = reader.event(row.ticket_id, row.seq);
-    if (!event) return store_failed(peer, event.error());
-    if (!*event) {
-      gone.push_back(std::move(row));
+  weiquan::v1::EnvelopeBody all;
+  for (OutboxItem& item : *items) {
+    if (!item.event) {
+      gone.push_back(std::move(item.entry));
       continue;
     }
-    events.push_back(std::move(**event));
-    sent.push_back(std::move(row));
+    *all.add_events() = to_wire(std::move(*item.event));
+    sent.push_back(std::move(item.entry));
   }
   if (!gone.empty()) {
     if (Status ok = store.dequeue(gone); !ok) return store_failed(peer, ok.error());
   }
-  if (events.empty()) return;
+  if (sent.empty()) return;
 
   // The events that fit, with room for the certificates of all of them (those of a prefix are
   // no more); at least one.
   const crypto::TrustStore& trust = store.trust();
   const std::size_t budget = kMaxTransportPayload - kEnvelopeOverhead -
-                             wire_size(trust_bundle(trust, signers(options.self, events)));
+                             wire_size(trust_bundle(trust, signers(options.self, all)));
   weiquan::v1::EnvelopeBody body;
   std::size_t used = 0;
-  for (const SignedEvent& event : events) {
-    weiquan::v1::Signed wire = to_wire(event);
+  for (weiquan::v1::Signed& wire : *all.mutable_events()) {
     const std::size_t size = wire.ByteSizeLong() + kFieldOverhead;
     if (body.events_size() > 0 && used + size > budget) break;
     used += size;
     *body.add_events() = std::move(wire);
   }
   const auto count = static_cast<std::size_t>(body.events_size());
-  events.resize(count);
   sent.resize(count);
 
   last_nonce = std::max(last_nonce + 1, static_cast<std::uint64_t>(now_ms()) * 1000);
@@ -86,7 +89,7 @@ void Replicator::Core::send_batch(const std::string& peer) {
   body.set_destination(peer);
   body.set_nonce(nonce);
   body.set_sent_at_ms(now_ms());
-  add_to(trust_bundle(trust, signers(options.self, events)), body.mutable_certificates(),
+  add_to(trust_bundle(trust, signers(options.self, body)), body.mutable_certificates(),
          body.mutable_revocations());
   Transport::Bytes payload = encode_envelope(body, *options.key);
 

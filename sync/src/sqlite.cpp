@@ -66,9 +66,17 @@ Status Stmt::run() {
   return {};
 }
 
+std::int64_t Stmt::changes() const {
+  return sqlite3_changes64(db_);
+}
+
 void Stmt::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+}
+
+bool Stmt::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
 std::int64_t Stmt::int64(int column) const {

@@ -11,6 +11,7 @@
 #include "weiquan/sync/certificate_codec.h"
 #include "weiquan/sync/chain.h"
 #include "weiquan/sync/ticket_id.h"
+#include "work_ahead.h"
 
 namespace wq::sync {
 namespace {
@@ -311,6 +312,9 @@ Result<Store> Store::open(StoreOptions options) {
   auto stats_statements = prepare_stats(impl->db);
   if (!stats_statements) return stats_statements.error();
   impl->stats_statements = std::move(*stats_statements);
+  auto backlog = impl->reader.outbox_backlog();
+  if (!backlog) return backlog.error();
+  for (const OutboxBacklog& owed : *backlog) impl->outbox_rows.emplace(owed.peer, owed.rows);
   Store store(std::move(impl));
   if (Status ok = store.impl_->rebuild_stats_if_pending(); !ok) return ok.error();
   return store;
@@ -366,11 +370,27 @@ Result<ApplyOutcome> Store::apply(const SignedEvent& event) {
 
 Result<std::vector<Result<ApplyOutcome>>> Store::apply_batch(std::span<const SignedEvent> events) {
   using Outcomes = std::vector<Result<ApplyOutcome>>;
+  // A receiver of replicated batches spends most of its time verifying signatures: they are
+  // checked ahead, on a helper thread, while this one applies the events before them. Each under
+  // the key of its author's certificate at the event's time, looked up here because the trust store
+  // belongs to this thread (apply_batch adds no certificate, so apply finds the same one). An event
+  // whose check fails is checked again by apply_in_transaction, which names the failure.
+  std::vector<std::optional<crypto::PublicKey>> keys(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    auto cert = impl_->trust.verify_chain(events[i].author(), events[i].body.time_ms());
+    if (cert) keys[i] = (*cert)->cert.sign_key;
+  }
+  std::vector<std::uint8_t> verified(events.size(), 0);
+  WorkAhead ahead(events.size(), [&](std::size_t i) {
+    verified[i] = keys[i] && verify_signature(events[i], *keys[i]).ok();
+  });
   return impl_->in_transaction([&]() -> Result<Outcomes> {
     Outcomes outcomes;
     outcomes.reserve(events.size());
-    for (const SignedEvent& event : events) {
-      auto outcome = impl_->apply_in_transaction(event, false);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const SignedEvent& event = events[i];
+      ahead.ready(i);
+      auto outcome = impl_->apply_in_transaction(event, verified[i] != 0);
       if (!outcome && is_db_failure(outcome.error())) return outcome.error();
       outcomes.push_back(std::move(outcome));
     }

@@ -63,17 +63,25 @@ struct Store::Impl {
   // The last ticket serial drawn by the open transaction, per intake node and date; written when
   // it commits.
   std::map<std::pair<std::string, std::uint32_t>, std::uint32_t> serials;
+  // Outbox rows owed to each peer as committed, and what the open transaction added (+) and removed
+  // (-), merged at commit: the replicator reads the backlog on every tick and counting the table
+  // each time would cost in proportion to it.
+  std::map<std::string, std::uint64_t> outbox_rows;
+  std::map<std::string, std::int64_t> outbox_change;
 
   Impl(StoreOptions store_options, sql::Db connection);
 
   std::int64_t now_ms() const;
 
   // Both run inside a transaction the caller opened and commits.
-  // `trusted_signature`: the event was just signed by this node's own key (EventWriter).
+  // `trusted_signature`: the event was just signed by this node's own key (EventWriter), or its
+  // signature was checked already under the key of its author's certificate at its time.
   Result<ApplyOutcome> apply_in_transaction(const SignedEvent& event, bool trusted_signature);
   Result<std::uint32_t> next_ticket_serial(const std::string& intake_node, std::uint32_t date);
-  // Adds one outbox row (kept as it is when already there).
+  // Adds one outbox row (kept as it is when already there) / removes one (none there is no error),
+  // inside the open transaction.
   Status enqueue(const OutboxEntry& entry);
+  Status dequeue(const OutboxEntry& entry);
 
   // The projection of `ticket_id`, from the cache or rebuilt from the database; a fresh one when
   // the ticket has no event yet.
@@ -84,6 +92,8 @@ struct Store::Impl {
   Status rebuild_stats_if_pending();
   // Writes the serials drawn by the open transaction.
   Status write_serials();
+  // Adds the open transaction's outbox_change to outbox_rows, once it committed.
+  void merge_outbox_change();
   // Drops what the open unit applied: the unwritten tickets and their cached projections.
   void forget_unwritten();
 
@@ -115,11 +125,14 @@ auto Store::Impl::in_transaction(F&& body) -> decltype(body()) {
   if (result) {
     if (Status ok = transaction->commit(); !ok) result = ok.error();
   }
-  if (!result) {
+  if (result) {
+    merge_outbox_change();
+  } else {
     unwritten.clear();
     cache.clear();
   }
   serials.clear();
+  outbox_change.clear();
   return result;
 }
 
@@ -127,11 +140,13 @@ template <class F>
 auto Store::Impl::in_savepoint(F&& body) -> decltype(body()) {
   if (Status ok = write_projections(); !ok) return ok.error();
   if (Status ok = statements.savepoint.run(); !ok) return ok.error();
+  const auto outbox_change_before = outbox_change;
   auto result = body();
   if (result) {
     if (Status ok = write_projections(); !ok) return ok.error();
   } else {
     forget_unwritten();
+    outbox_change = outbox_change_before;
     if (Status ok = statements.rollback_to.run(); !ok) return ok.error();
   }
   if (Status ok = statements.release.run(); !ok) return ok.error();

@@ -95,7 +95,11 @@ struct Node {
   }
 
   std::vector<OutboxEntry> owed(const std::string& peer) const {
-    return store.reader().outbox(peer, 1'000'000).value();
+    const std::vector<OutboxItem> items = store.reader().outbox(peer, 1'000'000).value();
+    std::vector<OutboxEntry> out;
+    out.reserve(items.size());
+    for (const OutboxItem& item : items) out.push_back(item.entry);
+    return out;
   }
 
   std::uint64_t events() const {

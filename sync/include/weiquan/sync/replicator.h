@@ -3,8 +3,8 @@
 //
 // Sending: tick() sends one batch to each peer that is owed events, has no batch in flight and
 // whose backoff has passed: the peer's first outbox rows in send order (at most
-// max_batch_events, and no more than fit in kMaxTransportPayload), their events read from the
-// store, in one envelope signed by this node with the certificates (and their revocations) of
+// max_batch_events, and no more than fit in kMaxTransportPayload), their events' stored bytes as
+// they are, in one envelope signed by this node with the certificates (and their revocations) of
 // every signer in the batch and of this node, up to but not including the anchor, a fresh nonce
 // and the time. The reply must be a well-signed ack from the peer to this node naming that nonce;
 // anything else counts as a bad ack and is treated like a timeout. Per event of the ack: APPLIED,

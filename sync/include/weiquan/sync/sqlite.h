@@ -39,7 +39,10 @@ class Stmt {
   Status run();
   // Makes the statement reusable and clears its bindings.
   void reset();
+  // Rows the last INSERT, UPDATE or DELETE run on this statement's connection changed.
+  std::int64_t changes() const;
 
+  bool is_null(int column) const;
   std::int64_t int64(int column) const;
   std::string_view text(int column) const;
   crypto::ByteView blob(int column) const;

@@ -170,6 +170,13 @@ struct OutboxEntry {
   std::int64_t enqueued_at_ms = 0;
 };
 
+// An outbox row and the stored bytes of its event, as they travel; no event when the store does not
+// hold it.
+struct OutboxItem {
+  OutboxEntry entry;
+  std::optional<Record> event;
+};
+
 struct OutboxBacklog {
   std::string peer;
   std::uint64_t rows = 0;
@@ -198,10 +205,12 @@ class StoreReader {
   Result<std::vector<crypto::SignedRevocation>> revocations() const;
   Result<std::vector<QuarantinedEvent>> quarantine() const;
 
-  // The first `limit` events owed to `peer`, in send order: enqueued_at_ms, then ticket id, then
-  // seq (so one ticket's events enqueued together go in chain order).
-  Result<std::vector<OutboxEntry>> outbox(std::string_view peer, std::size_t limit) const;
-  // How many events are owed to each peer that is owed any, by peer id.
+  // The first `limit` events owed to `peer` with their stored bytes, in one query, in send order:
+  // enqueued_at_ms, then ticket id, then seq (so one ticket's events enqueued together go in chain
+  // order).
+  Result<std::vector<OutboxItem>> outbox(std::string_view peer, std::size_t limit) const;
+  // How many events are owed to each peer that is owed any, by peer id. Counts the outbox table:
+  // for readers on their own connection; the writer keeps these figures (Store::outbox_backlog).
   Result<std::vector<OutboxBacklog>> outbox_backlog() const;
 
   // Rebuilds the counters from the event log in memory and returns every cell that differs from
@@ -258,6 +267,9 @@ class Store {
   // Removes the outbox rows of these (peer, ticket, seq) in one transaction (enqueued_at_ms is
   // ignored); rows that are not there are no error.
   Status dequeue(std::span<const OutboxEntry> entries);
+  // StoreReader::outbox_backlog as of the last commit, kept in memory in step with every change to
+  // the outbox (counted once at open), so asking costs nothing.
+  std::vector<OutboxBacklog> outbox_backlog() const;
 
   // Recomputes the statistics from the event log — each ticket's stored events replayed through
   // the projection — and replaces both counter tables (and the statistics columns of tickets that
