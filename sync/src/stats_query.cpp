@@ -4,6 +4,7 @@
 // Cost: the days of the query are joined, one by one, to the cells' primary key (day, region, ...),
 // so SQLite seeks each (day, region prefix) range and reads only the cells asked for; the due
 // counts read the partial index of tickets with a running clock by holder.
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <string>
@@ -105,39 +106,47 @@ std::string sums(const std::array<std::string_view, N>& names, std::string_view 
   return out;
 }
 
-// Sums of the cells per group; `group` is a SQL expression over c.
-Result<std::map<std::string, StatsMeasures>> cell_sums(sql::Db& db, const StatsQuery& query,
-                                                       const std::string& days,
-                                                       const std::string& group) {
-  auto stmt = db.prepare("SELECT " + group + sums(kMeasureNames, "c.") +
+// What one pass over the cells gives: the sums per group, the totals and the tickets per category.
+struct CellSums {
+  std::map<std::string, StatsMeasures> groups;
+  StatsMeasures totals;
+  std::map<std::string, std::int64_t> categories;
+};
+
+// One pass over the cells of the query's days and region, summed by SQLite per (group, category);
+// `group` is a SQL expression over c.
+Result<CellSums> cell_sums(sql::Db& db, const StatsQuery& query, const std::string& days,
+                           const std::string& group) {
+  auto stmt = db.prepare("SELECT " + group + ", c.category" + sums(kMeasureNames, "c.") +
                          " FROM json_each(?1) d CROSS JOIN stats_cells c ON c.day = d.value "
                          "WHERE " +
-                         region_condition(query, "c.region") + " GROUP BY 1");
+                         region_condition(query, "c.region") + " GROUP BY 1, 2");
   if (!stmt) return stmt.error();
   bind_range(*stmt, days, query);
-  std::map<std::string, StatsMeasures> out;
+  CellSums out;
   while (true) {
     auto row = stmt->step();
     if (!row) return row.error();
     if (!*row) return out;
-    StatsMeasures& m = out[std::string(stmt->text(0))];
+    StatsMeasures m;
     for (std::size_t i = 0; i < kMeasureCount; ++i) {
-      m.values[i] = stmt->int64(static_cast<int>(i + 1));
+      m.values[i] = stmt->int64(static_cast<int>(i + 2));
     }
+    out.groups[std::string(stmt->text(0))] += m;
+    out.categories[std::string(stmt->text(1))] += m[Measure::tickets];
+    out.totals += m;
   }
 }
 
-// The businesses of the subtree and days, most tickets first, at most `limit` (0: all).
+// Every business of the subtree and days with its sums, most tickets first.
 Result<std::vector<HotBusiness>> business_sums(sql::Db& db, const StatsQuery& query,
-                                               const std::string& days, std::size_t limit) {
-  std::string sql = "SELECT b.business_uscc, min(b.business_name)" +
-                    sums(kBusinessMeasureNames, "b.") +
-                    " FROM json_each(?1) d CROSS JOIN stats_businesses b ON b.day = d.value "
-                    "WHERE " +
-                    region_condition(query, "b.region") +
-                    " GROUP BY b.business_uscc ORDER BY sum(b.tickets) DESC, b.business_uscc";
-  if (limit > 0) sql += " LIMIT " + std::to_string(limit);
-  auto stmt = db.prepare(sql);
+                                               const std::string& days) {
+  auto stmt = db.prepare("SELECT b.business_uscc, min(b.business_name)" +
+                         sums(kBusinessMeasureNames, "b.") +
+                         " FROM json_each(?1) d CROSS JOIN stats_businesses b ON b.day = d.value "
+                         "WHERE " +
+                         region_condition(query, "b.region") +
+                         " GROUP BY b.business_uscc ORDER BY sum(b.tickets) DESC, b.business_uscc");
   if (!stmt) return stmt.error();
   bind_range(*stmt, days, query);
   std::vector<HotBusiness> out;
@@ -155,22 +164,19 @@ Result<std::vector<HotBusiness>> business_sums(sql::Db& db, const StatsQuery& qu
   }
 }
 
-Result<std::vector<HotCategory>> hot_categories(sql::Db& db, const StatsQuery& query,
-                                                const std::string& days) {
-  auto stmt = db.prepare(
-      "SELECT c.category, sum(c.tickets) FROM json_each(?1) d CROSS JOIN stats_cells c ON "
-      "c.day = d.value WHERE " +
-      region_condition(query, "c.region") + " GROUP BY c.category ORDER BY 2 DESC, 1 LIMIT " +
-      std::to_string(query.top));
-  if (!stmt) return stmt.error();
-  bind_range(*stmt, days, query);
+// The `top` categories with the most tickets (ties by name).
+std::vector<HotCategory> top_categories(const std::map<std::string, std::int64_t>& categories,
+                                        std::size_t top) {
   std::vector<HotCategory> out;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back({std::string(stmt->text(0)), stmt->int64(1)});
-  }
+  for (const auto& [category, tickets] : categories) out.push_back({category, tickets});
+  const std::size_t n = std::min(top, out.size());
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), out.end(),
+                    [](const HotCategory& a, const HotCategory& b) {
+                      return a.tickets != b.tickets ? a.tickets > b.tickets
+                                                    : a.category < b.category;
+                    });
+  out.resize(n);
+  return out;
 }
 
 // Overdue and due-soon open tickets of the subtree per group (any day of receipt).
@@ -207,38 +213,45 @@ StatsMeasures as_measures(BusinessMeasures b) {
   return m;
 }
 
-Result<std::vector<StatsGroup>> groups_of(sql::Db& db, const StatsQuery& query,
-                                          const std::string& days) {
-  std::map<std::string, StatsGroup> groups;
-  if (query.by == StatsGrouping::business) {
-    auto businesses = business_sums(db, query, days, 0);
-    if (!businesses) return businesses.error();
-    for (HotBusiness& business : *businesses) {
-      StatsGroup& group = groups[business.uscc];
-      group.key = business.uscc;
-      group.business_name = std::move(business.name);
-      group.measures = as_measures(business.measures);
-      group.business = business.measures;
-    }
-  } else {
-    auto sums = cell_sums(db, query, days, group_expression(query, false));
-    if (!sums) return sums.error();
-    for (auto& [key, measures] : *sums) {
-      groups[key].key = key;
-      groups[key].measures = measures;
-    }
-  }
+Result<StatsTable> sum_up(sql::Db& db, const StatsQuery& query, const std::string& days) {
+  StatsTable table;
+  const bool by_business = query.by == StatsGrouping::business;
+  auto cells = cell_sums(db, query, days, by_business ? "''" : group_expression(query, false));
+  if (!cells) return cells.error();
+  table.totals = cells->totals;
+  table.hot_categories = top_categories(cells->categories, query.top);
+  auto businesses = business_sums(db, query, days);
+  if (!businesses) return businesses.error();
   auto due = due_counts(db, query);
   if (!due) return due.error();
   for (const auto& [key, counts] : *due) {
-    if (query.by == StatsGrouping::business && key.empty()) continue;
-    groups[key].key = key;
-    groups[key].due = counts;
+    table.due.overdue += counts.overdue;
+    table.due.due_soon += counts.due_soon;
   }
-  std::vector<StatsGroup> out;
-  out.reserve(groups.size());
-  for (auto& [key, group] : groups) out.push_back(std::move(group));
-  return out;
+  std::map<std::string, StatsGroup> groups;
+  if (by_business) {
+    for (const HotBusiness& business : *businesses) {
+      StatsGroup& group = groups[business.uscc];
+      group.business_name = business.name;
+      group.measures = as_measures(business.measures);
+      group.business = business.measures;
+    }
+  } else if (query.by != StatsGrouping::none) {
+    for (const auto& [key, measures] : cells->groups) groups[key].measures = measures;
+  }
+  if (query.by != StatsGrouping::none) {
+    for (const auto& [key, counts] : *due) {
+      if (by_business && key.empty()) continue;
+      groups[key].due = counts;
+    }
+    for (auto& [key, group] : groups) {
+      group.key = key;
+      table.groups.push_back(std::move(group));
+    }
+  }
+  businesses->resize(std::min(businesses->size(), query.top));
+  table.hot_businesses = std::move(*businesses);
+  return table;
 }
 
 }  // namespace
@@ -249,29 +262,7 @@ Result<StatsTable> StoreReader::stats(const StatsQuery& query) const {
   sql::Db& db = *impl_->db;
   // One read transaction: every figure from the same snapshot.
   if (Status ok = db.exec("BEGIN"); !ok) return ok.error();
-  auto result = [&]() -> Result<StatsTable> {
-    StatsTable table;
-    auto totals = cell_sums(db, query, *days, "''");
-    if (!totals) return totals.error();
-    if (!totals->empty()) table.totals = totals->begin()->second;
-    StatsQuery overall = query;
-    overall.by = StatsGrouping::none;
-    auto due = due_counts(db, overall);
-    if (!due) return due.error();
-    if (!due->empty()) table.due = due->begin()->second;
-    if (query.by != StatsGrouping::none) {
-      auto groups = groups_of(db, query, *days);
-      if (!groups) return groups.error();
-      table.groups = std::move(*groups);
-    }
-    auto businesses = business_sums(db, query, *days, query.top);
-    if (!businesses) return businesses.error();
-    table.hot_businesses = std::move(*businesses);
-    auto categories = hot_categories(db, query, *days);
-    if (!categories) return categories.error();
-    table.hot_categories = std::move(*categories);
-    return table;
-  }();
+  auto result = sum_up(db, query, *days);
   if (Status ok = db.exec("COMMIT"); !ok && result) return ok.error();
   return result;
 }
