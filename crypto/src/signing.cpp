@@ -44,6 +44,8 @@ std::string_view domain_tag(Domain domain) {
       return "weiquan/v1/heartbeat";
     case Domain::supervision:
       return "weiquan/v1/supervision";
+    case Domain::report:
+      return "weiquan/v1/report";
   }
   assert(false && "unknown signing domain");
   return {};

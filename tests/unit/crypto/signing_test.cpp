@@ -11,7 +11,8 @@ using test::hex_array;
 
 const Domain kAllDomains[] = {Domain::certificate, Domain::revocation, Domain::event,
                               Domain::receipt,     Domain::envelope,   Domain::policy,
-                              Domain::ack,         Domain::heartbeat,  Domain::supervision};
+                              Domain::ack,         Domain::heartbeat,  Domain::supervision,
+                              Domain::report};
 
 TEST_CASE("domain tags name the version and the kind of object", "[crypto][signing]") {
   CHECK(domain_tag(Domain::certificate) == "weiquan/v1/certificate");
@@ -23,6 +24,7 @@ TEST_CASE("domain tags name the version and the kind of object", "[crypto][signi
   CHECK(domain_tag(Domain::ack) == "weiquan/v1/ack");
   CHECK(domain_tag(Domain::heartbeat) == "weiquan/v1/heartbeat");
   CHECK(domain_tag(Domain::supervision) == "weiquan/v1/supervision");
+  CHECK(domain_tag(Domain::report) == "weiquan/v1/report");
 }
 
 TEST_CASE("the signature covers tag, NUL and body (independent Ed25519 vector)",

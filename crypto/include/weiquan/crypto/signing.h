@@ -24,7 +24,8 @@ enum class Domain {
   policy,
   ack,
   heartbeat,
-  supervision
+  supervision,
+  report
 };
 
 // "weiquan/v1/certificate", "weiquan/v1/event", ...
