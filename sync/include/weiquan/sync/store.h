@@ -220,6 +220,10 @@ class StoreReader {
   // The counter cells of `query.region`'s subtree over its days, summed per group, with the live
   // overdue and due-soon counts of its open tickets and the hot spots (stats.h).
   Result<StatsTable> stats(const StatsQuery& query) const;
+  // The ids of the tickets `stats` counts for `query`'s region and days (received on those China
+  // dates, held in the region's subtree), ascending by their bytes; `by`, `now_ms` and `top` are
+  // ignored. Period reports hash them (protocol.md §16). Failure codes as stats'.
+  Result<std::vector<std::string>> counted_ticket_ids(const StatsQuery& query) const;
   // Rebuilds the counters from the event log in memory and returns every cell that differs from
   // the stored ones (none: the counters are exact).
   Result<std::vector<StatsDifference>> check_stats(const StatsProgress& progress = {}) const;
