@@ -97,30 +97,30 @@ std::string region_condition(const StatsQuery& query, std::string_view column) {
   return std::string(column) + " >= ?2 AND " + std::string(column) + " < ?3";
 }
 
-template <std::size_t N>
-std::string sums(const std::array<std::string_view, N>& names, std::string_view alias) {
-  std::string out;
-  for (std::string_view name : names) {
-    out += ", sum(" + std::string(alias) + std::string(name) + ")";
-  }
-  return out;
-}
-
 // What one pass over the cells gives: the sums per group, the totals and the tickets per category.
 struct CellSums {
-  std::map<std::string, StatsMeasures> groups;
+  std::map<std::string, StatsMeasures, std::less<>> groups;
   StatsMeasures totals;
-  std::map<std::string, std::int64_t> categories;
+  std::map<std::string, std::int64_t, std::less<>> categories;
 };
 
-// One pass over the cells of the query's days and region, summed by SQLite per (group, category);
-// `group` is a SQL expression over c.
+template <class Map>
+typename Map::mapped_type& entry(Map& map, std::string_view key) {
+  auto it = map.find(key);
+  if (it == map.end()) it = map.emplace(std::string(key), typename Map::mapped_type{}).first;
+  return it->second;
+}
+
+// One pass over the cells of the query's days and region, summed here rather than by a GROUP BY
+// (which would sort every cell); `group` is a SQL expression over c.
 Result<CellSums> cell_sums(sql::Db& db, const StatsQuery& query, const std::string& days,
                            const std::string& group) {
-  auto stmt = db.prepare("SELECT " + group + ", c.category" + sums(kMeasureNames, "c.") +
+  std::string measures;
+  for (std::string_view name : kMeasureNames) measures += ", c." + std::string(name);
+  auto stmt = db.prepare("SELECT " + group + ", c.category" + measures +
                          " FROM json_each(?1) d CROSS JOIN stats_cells c ON c.day = d.value "
                          "WHERE " +
-                         region_condition(query, "c.region") + " GROUP BY 1, 2");
+                         region_condition(query, "c.region"));
   if (!stmt) return stmt.error();
   bind_range(*stmt, days, query);
   CellSums out;
@@ -132,41 +132,56 @@ Result<CellSums> cell_sums(sql::Db& db, const StatsQuery& query, const std::stri
     for (std::size_t i = 0; i < kMeasureCount; ++i) {
       m.values[i] = stmt->int64(static_cast<int>(i + 2));
     }
-    out.groups[std::string(stmt->text(0))] += m;
-    out.categories[std::string(stmt->text(1))] += m[Measure::tickets];
+    entry(out.groups, stmt->text(0)) += m;
+    entry(out.categories, stmt->text(1)) += m[Measure::tickets];
     out.totals += m;
   }
 }
 
-// Every business of the subtree and days with its sums, most tickets first.
+// Every business of the subtree and days with its sums (the least of the names its cells carry),
+// most tickets first, then by USCC.
 Result<std::vector<HotBusiness>> business_sums(sql::Db& db, const StatsQuery& query,
                                                const std::string& days) {
-  auto stmt = db.prepare("SELECT b.business_uscc, min(b.business_name)" +
-                         sums(kBusinessMeasureNames, "b.") +
+  std::string measures;
+  for (std::string_view name : kBusinessMeasureNames) measures += ", b." + std::string(name);
+  auto stmt = db.prepare("SELECT b.business_uscc, b.business_name" + measures +
                          " FROM json_each(?1) d CROSS JOIN stats_businesses b ON b.day = d.value "
                          "WHERE " +
-                         region_condition(query, "b.region") +
-                         " GROUP BY b.business_uscc ORDER BY sum(b.tickets) DESC, b.business_uscc");
+                         region_condition(query, "b.region"));
   if (!stmt) return stmt.error();
   bind_range(*stmt, days, query);
-  std::vector<HotBusiness> out;
+  std::map<std::string, HotBusiness, std::less<>> found;
   while (true) {
     auto row = stmt->step();
     if (!row) return row.error();
-    if (!*row) return out;
-    HotBusiness business;
-    business.uscc = std::string(stmt->text(0));
-    business.name = std::string(stmt->text(1));
-    for (std::size_t i = 0; i < kBusinessMeasureCount; ++i) {
-      business.measures[i] = stmt->int64(static_cast<int>(i + 2));
+    if (!*row) break;
+    HotBusiness& business = entry(found, stmt->text(0));
+    if (business.uscc.empty()) {
+      business.uscc = std::string(stmt->text(0));
+      business.name = std::string(stmt->text(1));
+    } else if (stmt->text(1) < business.name) {
+      business.name = std::string(stmt->text(1));
     }
-    out.push_back(std::move(business));
+    for (std::size_t i = 0; i < kBusinessMeasureCount; ++i) {
+      business.measures[i] += stmt->int64(static_cast<int>(i + 2));
+    }
   }
+  std::vector<HotBusiness> out;
+  out.reserve(found.size());
+  for (auto& [uscc, business] : found) out.push_back(std::move(business));
+  const auto tickets = [](const HotBusiness& b) {
+    return b.measures[static_cast<std::size_t>(BusinessMeasure::tickets)];
+  };
+  // Stable: equal counts stay in USCC order.
+  std::stable_sort(out.begin(), out.end(), [&](const HotBusiness& a, const HotBusiness& b) {
+    return tickets(a) > tickets(b);
+  });
+  return out;
 }
 
 // The `top` categories with the most tickets (ties by name).
-std::vector<HotCategory> top_categories(const std::map<std::string, std::int64_t>& categories,
-                                        std::size_t top) {
+std::vector<HotCategory> top_categories(
+    const std::map<std::string, std::int64_t, std::less<>>& categories, std::size_t top) {
   std::vector<HotCategory> out;
   for (const auto& [category, tickets] : categories) out.push_back({category, tickets});
   const std::size_t n = std::min(top, out.size());
