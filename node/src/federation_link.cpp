@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <future>
+#include <string_view>
 #include <utility>
 
 #include "health_report.h"
@@ -82,6 +84,21 @@ std::string parent_of(const crypto::TrustStore& trust, const std::string& node_i
   return (*cert)->cert.issuer;
 }
 
+// WEIQUAN_FAULT=exit_before_ack makes the node exit (status kFaultExitStatus) right after it
+// commits the first batch it receives and before it acks it: the test suite's crash between commit
+// and ack, with real processes. Unset in operation.
+constexpr int kFaultExitStatus = 75;
+
+std::function<void()> fault_before_ack() {
+  const char* fault = std::getenv("WEIQUAN_FAULT");
+  if (fault == nullptr || std::string_view(fault) != "exit_before_ack") return {};
+  return [] {
+    spdlog::warn("WEIQUAN_FAULT=exit_before_ack: exiting after a commit, before its ack");
+    spdlog::default_logger()->flush();
+    std::_Exit(kFaultExitStatus);
+  };
+}
+
 }  // namespace
 
 FederationLink::FederationLink(FederationOptions options, std::string node_id,
@@ -157,6 +174,7 @@ Result<std::unique_ptr<FederationLink>> FederationLink::start(
         replicator_options.self = self->node_id_;
         replicator_options.key = &self->keys_.sign;
         replicator_options.now_ms = self->now_ms_;
+        replicator_options.before_ack = fault_before_ack();
         self->replicator_ = std::make_unique<sync::Replicator>(store, *self->transport_,
                                                                std::move(replicator_options), post);
         const std::string parent = parent_of(store.trust(), self->node_id_, self->now_ms_());

@@ -112,6 +112,7 @@ void Replicator::Core::on_request(const Transport::Bytes& request,
     ++counters.batches_received;
     for (const weiquan::v1::EventResult& result : ack.results()) ++(counters.*counter_of(result));
   });
+  if (options.before_ack) options.before_ack();
   respond(encode_ack(ack, *options.key));
 }
 

@@ -71,6 +71,15 @@ int FederationFixture::stop(const std::string& id) {
   return status ? *status : -1;
 }
 
+std::optional<int> FederationFixture::exited(const std::string& id,
+                                             std::chrono::milliseconds timeout) {
+  Node& n = node(id);
+  REQUIRE(n.process);
+  const auto status = n.process->wait(deadline_in(timeout));
+  if (status) n.process.reset();
+  return status;
+}
+
 void FederationFixture::signal(const std::string& id, int signal) const {
   nodes_.at(id).process->send_signal(signal);
 }

@@ -38,6 +38,9 @@ class FederationFixture {
   void start(const std::string& id);
   // SIGTERM and wait; the exit status.
   int stop(const std::string& id);
+  // Waits for node `id`'s process to exit by itself: its exit status, after which the node can be
+  // started again; nullopt when it still runs at the deadline.
+  std::optional<int> exited(const std::string& id, std::chrono::milliseconds timeout);
   void signal(const std::string& id, int signal) const;
   NatsServer& nats(const std::string& id) { return *nodes_.at(id).nats; }
   std::string dir(const std::string& id) const;

@@ -322,3 +322,87 @@ TEST_CASE("federation: a county assigns a ticket to its station, which takes it 
     CHECK(eventually([&] { return holds(federation, node, id, at_station); }));
   }
 }
+
+TEST_CASE("federation: a county escalates a ticket to its city, which takes it in",
+          "[federation]") {
+  FederationFixture federation(kChain);
+  const std::string consumer = federation.consumer("110101", "郑敏", 11);
+  const json filed =
+      federation
+          .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某健身房"), consumer)
+          .body;
+  const std::string id = filed.at("id");
+  const ApiAnswer moved = federation.post("110101", "/api/v1/tickets/" + id + "/actions",
+                                          {{"action", "transfer"},
+                                           {"direction", "up"},
+                                           {"to_node", "1101"},
+                                           {"reason", "涉及全市连锁经营，请市局统一处理"}},
+                                          federation.officer("110101"));
+  INFO(moved.raw);
+  REQUIRE(moved.status == 200);
+
+  CHECK(eventually([&] { return holds(federation, "1101", id, kTransferred); }));
+  const json there = *federation.ticket_at("1101", id);
+  CHECK(there.at("holder") == "1101");
+  CHECK(there.at("state") == "received");
+  // The city handles it with the consumer's data, re-sealed for it.
+  CHECK(there.at("consumer").at("name") == "郑敏");
+  // The county, a past holder, keeps watching; the ancestors hold it once.
+  for (const std::string node : {"110101", "11", "cn"}) {
+    INFO("at " << node);
+    CHECK(eventually([&] { return holds(federation, node, id, kTransferred); }));
+  }
+  // Only the new holder acts on it now; the county, which took it in, is refused.
+  const ApiAnswer refused =
+      federation.post("110101", "/api/v1/tickets/" + id + "/actions",
+                      {{"action", "accept"}, {"note", "受理"}}, federation.officer("110101"));
+  CHECK(refused.status == 409);
+  CHECK(refused.raw.find("sync.not_holder") != std::string::npos);
+  const ApiAnswer accepted =
+      federation.post("1101", "/api/v1/tickets/" + id + "/actions",
+                      {{"action", "accept"}, {"note", "市局受理"}}, federation.officer("1101"));
+  INFO(accepted.raw);
+  CHECK(accepted.status == 200);
+  CHECK(eventually([&] {
+    const auto seen = federation.ticket_at("cn", id);
+    return seen && seen->at("state") == "accepted";
+  }));
+  federation.verify_all();
+}
+
+TEST_CASE(
+    "federation: a city that crashes after committing a batch and before acking it gets "
+    "the batch again and answers that it has it",
+    "[federation]") {
+  FederationFixture federation(kChain);
+  // The city runs with the fault switch: it exits right after committing the first batch it
+  // receives, before acking it.
+  CHECK(federation.stop("1101") == 0);
+  ::setenv("WEIQUAN_FAULT", "exit_before_ack", 1);
+  federation.start("1101");
+  ::unsetenv("WEIQUAN_FAULT");
+
+  const std::string consumer = federation.consumer("110101", "钱坤", 12);
+  const json filed =
+      federation
+          .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某培训机构"), consumer)
+          .body;
+  const std::string id = filed.at("id");
+  REQUIRE(federation.exited("1101", std::chrono::seconds(30)) == 75);
+
+  // The county never got the ack: the batch is still owed to the city.
+  CHECK_FALSE(drained(federation, "110101"));
+  federation.start("1101");
+  // The city already holds the three events; the county sends them again, the city answers
+  // DUPLICATE and the county lets them go.
+  CHECK(holds(federation, "1101", id, kReceivedHere));
+  CHECK(eventually([&] { return drained(federation, "110101"); }, std::chrono::seconds(60)));
+  const ApiAnswer city = status_of(federation, "1101");
+  CHECK(city.body.at("counters").at("duplicates").get<int>() >= 3);
+  CHECK(city.body.at("counters").at("applied").get<int>() == 0);
+  for (const std::string node : {"1101", "11", "cn"}) {
+    INFO("at " << node);
+    CHECK(eventually([&] { return holds(federation, node, id, kReceivedHere); }));
+  }
+  federation.verify_all();
+}

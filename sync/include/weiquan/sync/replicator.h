@@ -59,6 +59,9 @@ struct ReplicatorOptions {
   std::chrono::milliseconds min_backoff{250}, max_backoff{30000};  // exponential, full jitter
   std::uint64_t jitter_seed = 0;                                   // 0: from the clock
   std::function<std::int64_t()> now_ms;  // wall clock (virtual in tests); system clock when empty
+  // Fault injection for tests: runs on the owner thread after a received batch has committed and
+  // before its ack is signed and sent (a crash here must cost nothing but a resend). Empty: none.
+  std::function<void()> before_ack;
 };
 
 struct PeerStatus {
