@@ -213,8 +213,8 @@ class StoreReader {
   // for readers on their own connection; the writer keeps these figures (Store::outbox_backlog).
   Result<std::vector<OutboxBacklog>> outbox_backlog() const;
 
-  // Rebuilds the counters from the event log in memory and returns every cell that differs from
-  // the stored ones (none: the counters are exact).
+  // Rebuilds the counters from the event log into temporary tables of this connection and returns
+  // every cell that differs from the stored ones (none: the counters are exact; at most 1,000).
   Result<std::vector<StatsDifference>> check_stats(const StatsProgress& progress = {}) const;
 
   // The counter cells of `query.region`'s subtree over its days, summed per group, with the live
@@ -224,8 +224,8 @@ class StoreReader {
   // dates, held in the region's subtree), ascending by their bytes; `by`, `now_ms` and `top` are
   // ignored. Period reports hash them (protocol.md §16). Failure codes as stats'.
   Result<std::vector<std::string>> counted_ticket_ids(const StatsQuery& query) const;
-  // Rebuilds the counters from the event log in memory and returns every cell that differs from
-  // the stored ones (none: the counters are exact).
+  // Rebuilds the counters from the event log into temporary tables of this connection and returns
+  // every cell that differs from the stored ones (none: the counters are exact; at most 1,000).
   Result<std::vector<StatsDifference>> check_stats(const StatsProgress& progress = {}) const;
 
   // Every stored record as raw bytes, in export order: certificates (by level, node id, serial),
