@@ -213,10 +213,6 @@ class StoreReader {
   // for readers on their own connection; the writer keeps these figures (Store::outbox_backlog).
   Result<std::vector<OutboxBacklog>> outbox_backlog() const;
 
-  // Rebuilds the counters from the event log into temporary tables of this connection and returns
-  // every cell that differs from the stored ones (none: the counters are exact; at most 1,000).
-  Result<std::vector<StatsDifference>> check_stats(const StatsProgress& progress = {}) const;
-
   // The counter cells of `query.region`'s subtree over its days, summed per group, with the live
   // overdue and due-soon counts of its open tickets and the hot spots (stats.h).
   Result<StatsTable> stats(const StatsQuery& query) const;
