@@ -18,10 +18,14 @@
 #include "alert_gauges.h"
 #include "alert_routes.h"
 #include "api_context.h"
+#include "disclosure_routes.h"
 #include "federation_link.h"
 #include "federation_routes.h"
 #include "http_server.h"
 #include "metrics.h"
+#include "report_book.h"
+#include "report_metrics.h"
+#include "report_routes.h"
 #include "router.h"
 #include "stats_routes.h"
 #include "store_writer.h"
@@ -75,6 +79,8 @@ Status serve(const RunOptions& options) {
   DuplicateIndex duplicates(*office);
   ReaderPool readers(options.dir.store_path());
   EvidenceStore evidence(options.dir.root / "evidence", options.max_evidence_bytes);
+  ReportBook reports(*office);
+  DisclosureCache disclosure(readers);
 
   http::HttpOptions http_options;
   http_options.body_limit_bytes = options.max_body_bytes;
@@ -95,6 +101,7 @@ Status serve(const RunOptions& options) {
   if (!writer) return writer.error();
   IntakeMetrics intake_metrics(metrics.registry());
   IntakeQueue intake(**writer, duplicates, intake_metrics, io, wall_clock_ms);
+  ReportMetrics report_metrics(metrics.registry());
   AlertGauges alert_gauges(metrics.registry(), readers, config->node_id, io, wall_clock_ms);
   alert_gauges.start();
   const http::ApiContext api{*config,
@@ -115,6 +122,8 @@ Status serve(const RunOptions& options) {
     FederationOptions federation_options;
     federation_options.nats_urls = options.nats_urls;
     federation_options.heartbeat_interval = std::chrono::seconds(options.heartbeat_s);
+    federation_options.report_book = &reports;
+    federation_options.report_metrics = &report_metrics;
     auto link = FederationLink::start(std::move(federation_options), config->node_id, *keys,
                                       **writer, directory, io, wall_clock_ms);
     if (!link) return link.error();
@@ -123,8 +132,10 @@ Status serve(const RunOptions& options) {
   http::add_account_routes(router, api);
   http::add_ticket_routes(router, api, federation.get());
   http::add_federation_routes(router, api, federation.get());
-  http::add_stats_routes(router, api);
+  http::add_stats_routes(router, api, federation.get());
   http::add_alert_routes(router, api);
+  http::add_report_routes(router, api, reports, federation.get());
+  http::add_disclosure_routes(router, api, disclosure);
   http::HttpServer server(io, router, metrics, http_options);
   auto bound = server.listen(*endpoint);
   if (!bound) return bound.error();

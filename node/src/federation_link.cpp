@@ -9,6 +9,7 @@
 
 #include "health_report.h"
 #include "weiquan/federation/nats_transport.h"
+#include "weiquan/sync/node_id.h"
 
 namespace wq::node {
 namespace {
@@ -69,6 +70,27 @@ nlohmann::json anti_entropy_json(const sync::AntiEntropyStatus& s) {
           {"last_diverged_ticket", s.last_diverged_ticket}};
 }
 
+nlohmann::json reports_json(const federation::ReportDeskCounters& r) {
+  return {{"match", r.match},
+          {"mismatch", r.mismatch},
+          {"behind", r.behind},
+          {"refused", r.refused},
+          {"last_refused", r.last_refused}};
+}
+
+// Whether a node of `child`'s subtree owed `self` events by its newest heartbeat held here.
+bool subtree_owes(const federation::HealthBook& health, const crypto::TrustStore& trust,
+                  const std::string& child, const std::string& self, std::int64_t now_ms) {
+  const std::string_view region = sync::node_region(child);
+  for (const federation::DescendantHealth& node : health.descendants(trust, now_ms)) {
+    if (!node.latest || !node.region.starts_with(region)) continue;
+    for (const weiquan::v1::PeerHealth& peer : node.latest->peers()) {
+      if (peer.node_id() == self && peer.backlog() > 0) return true;
+    }
+  }
+  return false;
+}
+
 nlohmann::json supervision_json(const federation::SupervisionCounters& s) {
   return {{"applied", s.applied},
           {"duplicates", s.duplicates},
@@ -114,7 +136,8 @@ FederationLink::FederationLink(FederationOptions options, std::string node_id,
       tick_timer_(io),
       refresh_timer_(io),
       pass_timer_(io),
-      heartbeat_timer_(io) {}
+      heartbeat_timer_(io),
+      report_timer_(io) {}
 
 Result<std::unique_ptr<FederationLink>> FederationLink::start(
     FederationOptions options, const std::string& node_id, const crypto::NodeKeys& keys,
@@ -186,6 +209,7 @@ Result<std::unique_ptr<FederationLink>> FederationLink::start(
                                                                   std::move(pass_options), post);
         self->rpc_->route(weiquan::v1::RpcRequest::kAntiEntropy, self->anti_entropy_->handler());
         self->make_heartbeats(parent);
+        self->make_reports(parent);
         if (Status served = self->rpc_->start(); !served) return served;
         return self->replicator_->start();
       });
@@ -201,6 +225,10 @@ Result<std::unique_ptr<FederationLink>> FederationLink::start(
   link->schedule_pass();
   link->writer_.post([self](sync::Store&, sync::EventWriter&) { self->heartbeats_->beat(); });
   link->schedule_heartbeat();
+  link->writer_.post([self](sync::Store& store, sync::EventWriter&) {
+    if (self->report_sender_) self->report_sender_->send_due(store);
+  });
+  link->schedule_reports();
   return link;
 }
 
@@ -214,12 +242,14 @@ void FederationLink::stop() {
   refresh_timer_.cancel();
   pass_timer_.cancel();
   heartbeat_timer_.cancel();
+  report_timer_.cancel();
   // The replicator retires first (it sends through the transport), on its own thread; then the
   // transport closes, after which none of its callbacks runs.
   (void)on_writer([this](sync::Store&) -> Status {
     replicator_.reset();
     anti_entropy_.reset();
     heartbeats_.reset();
+    report_sender_.reset();
     return {};
   });
   transport_.reset();
@@ -275,6 +305,62 @@ void FederationLink::schedule_heartbeat() {
     });
     schedule_heartbeat();
   });
+}
+
+void FederationLink::schedule_reports() {
+  report_timer_.expires_after(options_.report_interval);
+  report_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    writer_.post([this](sync::Store& store, sync::EventWriter&) {
+      if (report_sender_) report_sender_->send_due(store);
+    });
+    schedule_reports();
+  });
+}
+
+void FederationLink::make_reports(const std::string& parent) {
+  ReportBook* book = options_.report_book;
+  ReportMetrics* metrics = options_.report_metrics;
+  if (book == nullptr || metrics == nullptr) return;
+  report_desk_ = std::make_unique<federation::ReportDesk>(
+      node_id_,
+      [this](std::function<void(sync::Store&)> work) {
+        writer_.post(
+            [work = std::move(work)](sync::Store& store, sync::EventWriter&) { work(store); });
+      },
+      [this](const std::string& child, const crypto::TrustStore& trust) {
+        return subtree_owes(*health_, trust, child, node_id_, now_ms_());
+      },
+      [book, metrics](const federation::CheckedReport& checked) -> Result<bool> {
+        auto kept = book->keep_received(checked);
+        if (!kept || !*kept) return kept;
+        const auto& body = checked.report.body;
+        const auto& comparison = checked.comparison;
+        metrics->checked(comparison.outcome);
+        if (comparison.outcome == weiquan::v1::REPORT_OUTCOME_MISMATCH) {
+          std::string differing;
+          for (const std::string& name : comparison.differing) differing += " " + name;
+          spdlog::warn("report of {} for {}-{} does not match:{} ({} tickets there, {} here)",
+                       body.node_id(), body.from_day(), body.to_day(), differing,
+                       comparison.child_tickets, comparison.parent_tickets);
+        }
+        return true;
+      },
+      now_ms_);
+  rpc_->route(weiquan::v1::RpcRequest::kReport, report_desk_->handler());
+  if (parent.empty()) return;
+  report_sender_ =
+      std::make_unique<ReportSender>(node_id_, parent, keys_.sign, *transport_, *book, now_ms_);
+}
+
+void FederationLink::send_report(const ReportPeriod& period, ReportSender::Done done) {
+  writer_.post(
+      [this, period, done = std::move(done)](sync::Store& store, sync::EventWriter&) mutable {
+        if (!report_sender_) {
+          return done(make_error("node.no_parent", "this node has no parent to report to"));
+        }
+        report_sender_->send(store, period, std::move(done));
+      });
 }
 
 void FederationLink::make_heartbeats(const std::string& parent) {
@@ -338,6 +424,8 @@ void FederationLink::status(std::function<void(nlohmann::json)> done) {
   const auto supervision = supervision_->counters();
   writer_.post([this, link, directory, supervision, done = std::move(done)](sync::Store& store,
                                                                             sync::EventWriter&) {
+    nlohmann::json reports = nlohmann::json::object();
+    if (report_desk_) reports = reports_json(report_desk_->counters());
     nlohmann::json peers = nlohmann::json::array();
     nlohmann::json counters = nlohmann::json::object();
     nlohmann::json pass = nlohmann::json::object();
@@ -356,7 +444,8 @@ void FederationLink::status(std::function<void(nlohmann::json)> done) {
           {"anti_entropy", std::move(pass)},
           {"supervision", supervision_json(supervision)},
           {"heartbeats", std::move(heartbeats)},
-          {"descendants", descendants_json(health_->descendants(store.trust(), now_ms_()))}});
+          {"descendants", descendants_json(health_->descendants(store.trust(), now_ms_()))},
+          {"reports", std::move(reports)}});
   });
 }
 

@@ -14,7 +14,11 @@
 // directory_interval, an anti-entropy pass at start and every anti_entropy_interval, a heartbeat
 // to the parent at start and every heartbeat_interval (federation/heartbeat_exchange.h). The rpc
 // channel takes the heartbeats of children into health(); a heartbeat from a node whose
-// certificate is not known yet asks for a directory refresh.
+// certificate is not known yet asks for a directory refresh. With a ReportBook in the options, the
+// node reports its finished months to its parent at start and every report_interval
+// (report_sender.h) and checks its children's reports on the rpc channel
+// (federation/report_exchange.h): a difference is `behind` while a node of the child's subtree
+// owes this node events by its newest heartbeat.
 //
 // Threads: start() and stop() on the main thread; the replicator lives on the writer thread (made,
 // ticked and destroyed there). status() from any thread; its callback runs on the writer thread.
@@ -32,11 +36,15 @@
 #include <vector>
 
 #include "directory_snapshot.h"
+#include "report_book.h"
+#include "report_metrics.h"
+#include "report_sender.h"
 #include "store_writer.h"
 #include "weiquan/crypto/keys.h"
 #include "weiquan/federation/directory_sync.h"
 #include "weiquan/federation/health_book.h"
 #include "weiquan/federation/heartbeat_exchange.h"
+#include "weiquan/federation/report_exchange.h"
 #include "weiquan/federation/supervision_client.h"
 #include "weiquan/federation/supervision_desk.h"
 #include "weiquan/sync/anti_entropy.h"
@@ -53,6 +61,11 @@ struct FederationOptions {
   std::chrono::milliseconds anti_entropy_interval{600'000};
   // Also sets what counts as live: heard within three intervals.
   std::chrono::milliseconds heartbeat_interval{15'000};
+  // Period reports: where they are kept and the checks counted (both or neither; none: no reports
+  // sent or checked), and how often finished months are reported again until settled.
+  ReportBook* report_book = nullptr;
+  ReportMetrics* report_metrics = nullptr;
+  std::chrono::milliseconds report_interval{3'600'000};
 };
 
 class FederationLink {
@@ -69,7 +82,7 @@ class FederationLink {
   void stop();
 
   // {link, peers[], counters{}, directory{}, anti_entropy{}, supervision{}, heartbeats{},
-  // descendants[]} for GET /api/v1/federation.
+  // descendants[], reports{}} for GET /api/v1/federation.
   void status(std::function<void(nlohmann::json)> done);
 
   // The newest heartbeat of every descendant (as_of / live tell whether a child region's figures
@@ -81,6 +94,10 @@ class FederationLink {
   void ask_holder(const federation::Supervision& request,
                   std::function<void(Result<federation::SupervisionAnswer>)> done);
 
+  // Sends this node's report of `period` to its parent now (ReportSender::send); `done` runs once,
+  // on a transport thread, or at once with node.no_parent (national node, or no ReportBook).
+  void send_report(const ReportPeriod& period, ReportSender::Done done);
+
  private:
   FederationLink(FederationOptions options, std::string node_id, const crypto::NodeKeys& keys,
                  StoreWriter& writer, DirectorySnapshot& directory, boost::asio::io_context& io,
@@ -89,6 +106,9 @@ class FederationLink {
   void schedule_refresh();
   void schedule_pass();
   void schedule_heartbeat();
+  void schedule_reports();
+  // On the writer thread, before the rpc channel is served: the report desk and sender.
+  void make_reports(const std::string& parent);
   // On the writer thread, before the rpc channel is served: the HealthBook and the exchange.
   void make_heartbeats(const std::string& parent);
   // Runs `work` on the writer thread and waits for its result (the writer must be running).
@@ -110,10 +130,13 @@ class FederationLink {
   std::unique_ptr<sync::AntiEntropy> anti_entropy_;  // made and retired on the writer thread
   std::unique_ptr<federation::HealthBook> health_;
   std::unique_ptr<federation::HeartbeatExchange> heartbeats_;  // made on the writer thread
+  std::unique_ptr<federation::ReportDesk> report_desk_;        // made on the writer thread
+  std::unique_ptr<ReportSender> report_sender_;                // made there when there is a parent
   boost::asio::steady_timer tick_timer_;
   boost::asio::steady_timer refresh_timer_;
   boost::asio::steady_timer pass_timer_;
   boost::asio::steady_timer heartbeat_timer_;
+  boost::asio::steady_timer report_timer_;
 };
 
 }  // namespace wq::node

@@ -18,7 +18,7 @@ namespace {
 namespace sql = sync::sql;
 
 // Append only: a released migration is never edited.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: accounts, sealed personal data, sessions, node-local secrets, business directory.
     R"sql(
 CREATE TABLE accounts (
@@ -68,6 +68,36 @@ CREATE TABLE intake_keys (
   received_at_ms INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX intake_keys_by_consumer ON intake_keys (consumer, business, matter, type, received_at_ms);
+)sql",
+    // 3: period reports (report_book.h): this node's own as last sent, with the parent's answer,
+    // and the newest of each child's with the outcome of its check.
+    R"sql(
+CREATE TABLE reports_sent (
+  from_day INTEGER NOT NULL,
+  to_day INTEGER NOT NULL,
+  generated_at_ms INTEGER NOT NULL,
+  report BLOB NOT NULL,
+  outcome TEXT NOT NULL,
+  differing TEXT NOT NULL,
+  parent_tickets INTEGER NOT NULL,
+  code TEXT NOT NULL,
+  answered_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (from_day, to_day)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE reports_received (
+  child TEXT NOT NULL,
+  from_day INTEGER NOT NULL,
+  to_day INTEGER NOT NULL,
+  generated_at_ms INTEGER NOT NULL,
+  report BLOB NOT NULL,
+  outcome TEXT NOT NULL,
+  differing TEXT NOT NULL,
+  child_tickets INTEGER NOT NULL,
+  parent_tickets INTEGER NOT NULL,
+  checked_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (child, from_day, to_day)
+) STRICT, WITHOUT ROWID;
 )sql",
 };
 
