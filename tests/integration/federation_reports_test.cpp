@@ -118,6 +118,11 @@ TEST_CASE(
   CHECK(county->at("figures").at("measures").at("closed") == 2);
   // The city's own report of today was never sent: its province has nothing to show yet.
   CHECK(at_city.body.at("own").is_null());
+  const ApiAnswer links = federation.get("1101", "/api/v1/federation", federation.officer("1101"));
+  REQUIRE(links.status == 200);
+  CHECK(links.body.at("reports").at("match").get<int>() >= 1);
+  CHECK(federation.get("1101", "/metrics")
+            .raw.find("weiquan_reports_checked_total{outcome=\"match\"}") != std::string::npos);
 
   const ApiAnswer at_county =
       federation.get("110101", "/api/v1/reports?period=" + period, federation.officer("110101"));
