@@ -38,8 +38,9 @@ TEST_CASE("office.db is created private, in WAL mode, synchronous=FULL, migrated
   CHECK((*journal)->text(0) == "wal");
   CHECK(lock.db().pragma_int("synchronous").value() == 2);  // FULL
   CHECK(lock.db().pragma_int("foreign_keys").value() == 1);
-  CHECK(lock.db().pragma_int("user_version").value() == 2);
-  for (const char* table : {"accounts", "personal_data", "sessions", "secrets", "businesses", "intake_keys"}) {
+  CHECK(lock.db().pragma_int("user_version").value() == 3);
+  for (const char* table : {"accounts", "personal_data", "sessions", "secrets", "businesses",
+                            "intake_keys", "reports_sent", "reports_received"}) {
     auto exists = lock.statement("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
     REQUIRE(exists.ok());
     INFO(table);
