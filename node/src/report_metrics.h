@@ -3,8 +3,8 @@
 //   weiquan_reports_checked_total{outcome}   counter: children's reports checked here, by outcome
 //                                           (match, mismatch, behind)
 //
-// A mismatch is also logged (report_keeper in federation_link.cpp). Thread safety: every member may
-// be called from any thread.
+// A mismatch is also logged (FederationLink, where reports are checked). Thread safety: every
+// member may be called from any thread.
 #pragma once
 
 #include <memory>
