@@ -90,6 +90,25 @@ bool by_business(const StatsView& view) {
   return view.request.query.by == sync::StatsGrouping::business;
 }
 
+// Whether a child region's figures miss what a cut-off office within it holds, and the oldest
+// last heartbeat among those offices (null: one was never heard, or none is cut off).
+std::vector<std::pair<std::string, json>> group_freshness(const StatsView& view,
+                                                          const std::string& region) {
+  if (view.freshness == nullptr || !view.freshness->known) {
+    return {{"stale", nullptr}, {"as_of", nullptr}};
+  }
+  const auto stale = view.freshness->within(region);
+  std::optional<std::int64_t> oldest;
+  bool never_heard = false;
+  for (const StaleOffice* office : stale) {
+    if (!office->as_of) never_heard = true;
+    if (office->as_of && (!oldest || *office->as_of < *oldest)) oldest = office->as_of;
+  }
+  const json as_of = stale.empty() || never_heard || !oldest ? json(nullptr)
+                                                             : json(policies::format_time(*oldest));
+  return {{"stale", !stale.empty()}, {"as_of", as_of}};
+}
+
 // One group: its key, its name and its figures.
 std::vector<std::pair<std::string, json>> group_row(const StatsView& view,
                                                     const sync::StatsGroup& group) {
@@ -98,7 +117,28 @@ std::vector<std::pair<std::string, json>> group_row(const StatsView& view,
   const auto values =
       figures(group.measures, by_business(view) ? &group.business : nullptr, group.due);
   row.insert(row.end(), values.begin(), values.end());
+  if (view.request.query.by == sync::StatsGrouping::child_region) {
+    const auto freshness = group_freshness(view, group.key);
+    row.insert(row.end(), freshness.begin(), freshness.end());
+  }
   return row;
+}
+
+// The offices of the queried subtree that are cut off; `live` only when none is and heartbeats are
+// known at all.
+json freshness_json(const StatsView& view) {
+  const bool known = view.freshness != nullptr && view.freshness->known;
+  json stale = json::array();
+  if (known) {
+    for (const StaleOffice& office : view.freshness->stale) {
+      stale.push_back(
+          {{"node", office.node},
+           {"region", office.region},
+           {"as_of", office.as_of ? json(policies::format_time(*office.as_of)) : json(nullptr)}});
+    }
+  }
+  const bool live = known && stale.empty();
+  return {{"known", known}, {"live", live}, {"stale", std::move(stale)}};
 }
 
 // The totals: the KPIs of every cell; with `business_format`, the business figures summed over the
@@ -190,7 +230,8 @@ json stats_json(const StatsView& view) {
           {"generated_at", policies::format_time(view.generated_at_ms)},
           {"totals", std::move(totals)},
           {"groups", std::move(groups)},
-          {"hot_spots", hot_spots(view.table)}};
+          {"hot_spots", hot_spots(view.table)},
+          {"freshness", freshness_json(view)}};
 }
 
 std::string stats_csv(const StatsView& view) {

@@ -4,6 +4,7 @@
 
 #include "api_errors.h"
 #include "auth.h"
+#include "stats_freshness.h"
 #include "stats_render.h"
 #include "stats_request.h"
 
@@ -17,7 +18,7 @@ Response stats_error(const Error& error) {
   return error_reply(error);
 }
 
-Response show_stats(const ApiContext& context, const Request& request) {
+Response show_stats(const ApiContext& context, const FederationLink* link, const Request& request) {
   const std::int64_t now = context.now_ms();
   auto principal = authenticate(request, context.accounts, now);
   if (!principal) return stats_error(principal.error());
@@ -33,7 +34,9 @@ Response show_stats(const ApiContext& context, const Request& request) {
   if (!reader) return stats_error(reader.error());
   auto table = (*reader)->stats(parsed->query);
   if (!table) return stats_error(table.error());
-  const StatsView view{*parsed, *table, context.regions, now};
+  const StatsFreshness freshness =
+      stats_freshness(link, context.directory, parsed->query.region, now);
+  const StatsView view{*parsed, *table, context.regions, now, &freshness};
   if (!parsed->csv) return json_response(200, stats_json(view));
   Response response;
   response.content_type = "text/csv; charset=utf-8";
@@ -44,9 +47,10 @@ Response show_stats(const ApiContext& context, const Request& request) {
 
 }  // namespace
 
-void add_stats_routes(Router& router, const ApiContext& context) {
-  router.add_sync("GET", "/api/v1/stats",
-                  [&context](const Request& request) { return show_stats(context, request); });
+void add_stats_routes(Router& router, const ApiContext& context, const FederationLink* link) {
+  router.add_sync("GET", "/api/v1/stats", [&context, link](const Request& request) {
+    return show_stats(context, link, request);
+  });
 }
 
 }  // namespace wq::node::http

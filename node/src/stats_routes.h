@@ -8,11 +8,13 @@
 #pragma once
 
 #include "api_context.h"
+#include "federation_link.h"
 #include "router.h"
 
 namespace wq::node::http {
 
-// `context` must outlive the router's use.
-void add_stats_routes(Router& router, const ApiContext& context);
+// `context` and `link` (null without a federation link) must outlive the router's use; the link's
+// health view marks figures of cut-off offices stale (stats_freshness.h).
+void add_stats_routes(Router& router, const ApiContext& context, const FederationLink* link);
 
 }  // namespace wq::node::http

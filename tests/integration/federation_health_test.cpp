@@ -3,6 +3,7 @@
 // stale there ("as of" a time before the cut) while the other province stays live, until the
 // server returns.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -104,4 +105,73 @@ TEST_CASE(
   CHECK(eventually([&] { return all_live(federation, "cn", all); }, 60s));
   const auto back = descendants_at(federation, "cn");
   CHECK(back.at("110101").at("as_of").get<std::int64_t>() > stopped_ms);
+}
+
+TEST_CASE(
+    "federation health: the national statistics mark a cut-off province's figures stale, as of "
+    "its last heartbeat, and live again once the link returns",
+    "[federation][health][stats]") {
+  ShortHeartbeats short_heartbeats;
+  FederationFixture federation(kTree);
+  const std::vector<std::string> all = {"11", "1101", "110101", "44"};
+  REQUIRE(eventually([&] { return all_live(federation, "cn", all); }, 60s));
+
+  const std::string consumer = federation.consumer("110101", "马丽", 21);
+  const ApiAnswer filed =
+      federation.post("110101", "/api/v1/tickets",
+                      {{"type", "complaint"},
+                       {"business", {{"name", "东城区某家具城"}, {"region", "110101"}}},
+                       {"category", "家具"},
+                       {"description", "沙发送货后发现破损，商家拒绝更换。"},
+                       {"demands", "更换"}},
+                      consumer);
+  REQUIRE(filed.status == 201);
+  const auto stats_at_cn = [&] {
+    return federation.get("cn", "/api/v1/stats?by=region", federation.officer("cn"));
+  };
+  // Group "11" by key.
+  const auto province_11 = [](const json& stats) -> json {
+    for (const json& group : stats.at("groups")) {
+      if (group.at("key") == "11") return group;
+    }
+    return nullptr;
+  };
+  REQUIRE(eventually([&] {
+    const ApiAnswer stats = stats_at_cn();
+    const json group = stats.status == 200 ? province_11(stats.body) : json(nullptr);
+    return !group.is_null() && group.at("received") == 1;
+  }));
+  const ApiAnswer live = stats_at_cn();
+  CHECK(live.body.at("freshness").at("known") == true);
+  CHECK(live.body.at("freshness").at("live") == true);
+  CHECK(province_11(live.body).at("stale") == false);
+  CHECK(province_11(live.body).at("as_of").is_null());
+
+  federation.nats("1101").stop();
+  REQUIRE(eventually([&] { return all_live(federation, "cn", {"1101", "110101"}, false); }, 30s));
+  const ApiAnswer cut = stats_at_cn();
+  REQUIRE(cut.status == 200);
+  INFO(cut.raw);
+  CHECK(cut.body.at("freshness").at("live") == false);
+  std::vector<std::string> stale_nodes;
+  for (const json& office : cut.body.at("freshness").at("stale")) {
+    stale_nodes.push_back(office.at("node"));
+    CHECK(office.at("as_of").is_string());
+  }
+  std::sort(stale_nodes.begin(), stale_nodes.end());
+  CHECK(stale_nodes == std::vector<std::string>{"1101", "110101"});
+  // The province's figures are the ones that may be behind; they say as of when.
+  const json group = province_11(cut.body);
+  CHECK(group.at("stale") == true);
+  CHECK(group.at("as_of").is_string());
+  CHECK(group.at("received") == 1);
+
+  federation.nats("1101").start();
+  CHECK(eventually(
+      [&] {
+        const ApiAnswer again = stats_at_cn();
+        return again.status == 200 && again.body.at("freshness").at("live") == true &&
+               province_11(again.body).at("stale") == false;
+      },
+      60s));
 }
