@@ -263,58 +263,52 @@ Status FederationLink::on_writer(std::function<Status(sync::Store&)> work) {
   return result.get();
 }
 
-void FederationLink::schedule_tick() {
-  tick_timer_.expires_after(options_.tick_interval);
-  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+void FederationLink::repeat(boost::asio::steady_timer& timer, std::chrono::milliseconds interval,
+                            std::function<void()> work) {
+  timer.expires_after(interval);
+  timer.async_wait([this, &timer, interval,
+                    work = std::move(work)](const boost::system::error_code& ec) mutable {
     if (ec) return;
+    work();
+    repeat(timer, interval, std::move(work));
+  });
+}
+
+void FederationLink::schedule_tick() {
+  repeat(tick_timer_, options_.tick_interval, [this] {
     writer_.post([this](sync::Store& store, sync::EventWriter& events) {
       if (!replicator_) return;
       take_in(store, events);
       replicator_->tick();
     });
-    schedule_tick();
   });
 }
 
 void FederationLink::schedule_refresh() {
-  refresh_timer_.expires_after(options_.directory_interval);
-  refresh_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
-    directory_sync_->refresh();
-    schedule_refresh();
-  });
+  repeat(refresh_timer_, options_.directory_interval, [this] { directory_sync_->refresh(); });
 }
 
 void FederationLink::schedule_pass() {
-  pass_timer_.expires_after(options_.anti_entropy_interval);
-  pass_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+  repeat(pass_timer_, options_.anti_entropy_interval, [this] {
     writer_.post([this](sync::Store&, sync::EventWriter&) {
       if (anti_entropy_) anti_entropy_->start_pass();
     });
-    schedule_pass();
   });
 }
 
 void FederationLink::schedule_heartbeat() {
-  heartbeat_timer_.expires_after(options_.heartbeat_interval);
-  heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+  repeat(heartbeat_timer_, options_.heartbeat_interval, [this] {
     writer_.post([this](sync::Store&, sync::EventWriter&) {
       if (heartbeats_) heartbeats_->beat();
     });
-    schedule_heartbeat();
   });
 }
 
 void FederationLink::schedule_reports() {
-  report_timer_.expires_after(options_.report_interval);
-  report_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+  repeat(report_timer_, options_.report_interval, [this] {
     writer_.post([this](sync::Store& store, sync::EventWriter&) {
       if (report_sender_) report_sender_->send_due(store);
     });
-    schedule_reports();
   });
 }
 

@@ -102,6 +102,9 @@ class FederationLink {
   FederationLink(FederationOptions options, std::string node_id, const crypto::NodeKeys& keys,
                  StoreWriter& writer, DirectorySnapshot& directory, boost::asio::io_context& io,
                  std::function<std::int64_t()> now_ms);
+  // Runs `work` on the I/O thread every `interval` until `timer` is cancelled.
+  void repeat(boost::asio::steady_timer& timer, std::chrono::milliseconds interval,
+              std::function<void()> work);
   void schedule_tick();
   void schedule_refresh();
   void schedule_pass();
