@@ -53,7 +53,7 @@ std::string error_code(const Result<T>& result) {
   return result ? "ok" : result.error().code;
 }
 
-TEST_CASE("account roles by name; system is not one", "[accounts]") {
+TEST_CASE("account roles by name, and system is not one", "[accounts]") {
   CHECK(parse_role("officer").value() == Role::officer);
   CHECK(parse_role("consumer").value() == Role::consumer);
   CHECK(role_name(Role::association) == "association");

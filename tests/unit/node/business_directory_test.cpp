@@ -213,7 +213,7 @@ TEST_CASE("an unclosed quote at the end of the file rejects that record", "[busi
   CHECK_THAT(report.errors[0].reason, Catch::Contains("not closed"));
 }
 
-TEST_CASE("only the first 100 errors are listed; all are counted", "[business_directory]") {
+TEST_CASE("only the first 100 errors are listed, all are counted", "[business_directory]") {
   Directory d;
   std::string csv(kHeader);
   for (unsigned i = 0; i < 150; ++i) csv += row(i, "商店", "449999");

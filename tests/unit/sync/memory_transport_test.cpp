@@ -138,7 +138,7 @@ TEST_CASE("a link cut while a message is on the way loses it", "[memory_transpor
   CHECK(network.stats().lost == 1);
 }
 
-TEST_CASE("lost replies time out; duplicated requests are served twice, answered once",
+TEST_CASE("lost replies time out, and duplicated requests are served twice, answered once",
           "[memory_transport]") {
   MemoryNetwork network(4);
   Echo b(network, "b");
@@ -175,7 +175,7 @@ TEST_CASE("a request above the payload limit fails at once with sync.too_large",
   CHECK(b.served == 0);
 }
 
-TEST_CASE("a node whose transport is gone is unreachable; a new one takes over",
+TEST_CASE("a node whose transport is gone is unreachable, and a new one takes over",
           "[memory_transport]") {
   MemoryNetwork network(6);
   auto a = network.attach("a");

@@ -94,7 +94,7 @@ TEST_CASE("authored events are owed to every interested node but their author", 
   CHECK(other.reader().outbox_backlog().value().empty());
 }
 
-TEST_CASE("an intake enqueues all its events; a refused ticket enqueues none", "[store][outbox]") {
+TEST_CASE("an intake enqueues all its events, a refused ticket none", "[store][outbox]") {
   Scenario s;
   s.county.set_interest([](const Ticket&, const SignedEvent&) {
     return std::vector<std::string>{"4403", "44"};

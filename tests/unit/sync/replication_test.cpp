@@ -234,7 +234,7 @@ TEST_CASE("under loss, duplicates and reordering every event still arrives exact
   CHECK(network.stats().duplicated > 0);
 }
 
-TEST_CASE("a partition lets the backlog grow; it drains when the link heals", "[replication]") {
+TEST_CASE("a partition lets the backlog grow, and it drains when the link heals", "[replication]") {
   MemoryNetwork network(5, kT0);
   Replica county(network, "440305");
   Replica province(network, "44");
