@@ -160,10 +160,11 @@ int do_stats_check(const Options& o) {
   auto differences = check_stats(NodeDir{o.dir}, print_progress);
   if (!differences) return fail(differences.error());
   for (const auto& difference : *differences) {
-    const bool cells = difference.table == "stats_cells";
+    const bool businesses = difference.table == "stats_businesses";
     for (std::size_t i = 0; i < difference.stored.size(); ++i) {
       if (difference.stored[i] == difference.rebuilt[i]) continue;
-      const std::string_view name = cells ? sync::kMeasureNames[i] : sync::kBusinessMeasureNames[i];
+      const std::string_view name =
+          businesses ? sync::kBusinessMeasureNames[i] : sync::kMeasureNames[i];
       std::printf("%s %s: %.*s is %lld, the event log gives %lld\n", difference.table.c_str(),
                   difference.key.c_str(), static_cast<int>(name.size()), name.data(),
                   static_cast<long long>(difference.stored[i]),

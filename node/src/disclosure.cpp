@@ -28,9 +28,10 @@ std::vector<DisclosedBusiness> disclosed(const sync::StatsTable& by_business) {
     business.name = group.business_name;
     business.closed_disclosed = count;
     business.mediation_success_rate =
-        ratio(measure(m, BusinessMeasure::mediation_agreed), measure(m, BusinessMeasure::mediated));
-    business.settlement_rate =
-        ratio(measure(m, BusinessMeasure::self_settled), measure(m, BusinessMeasure::tickets));
+        ratio(measure(m, BusinessMeasure::disclosable_mediation_agreed),
+              measure(m, BusinessMeasure::disclosable_mediated));
+    business.settlement_rate = ratio(measure(m, BusinessMeasure::disclosable_self_settled),
+                                     measure(m, BusinessMeasure::disclosable_enterprise_handled));
     out.push_back(std::move(business));
   }
   std::sort(out.begin(), out.end(), [](const DisclosedBusiness& a, const DisclosedBusiness& b) {

@@ -4,9 +4,8 @@
 // settlement rate — computed from the business counter cells (sync::StoreReader::stats by
 // business), never from tickets: no personal data, no ticket ids.
 //
-// A business is listed only when at least one closed ticket about it may be disclosed. The counter
-// table has no consent-split mediation or settlement figures, so both rates cover all of the
-// business's tickets in the cells (docs/kpi.md says so).
+// A business is listed only when at least one closed ticket about it may be disclosed, and both
+// rates are computed from those tickets alone (the business table's disclosable_* measures).
 //
 // DisclosureCache keeps the computed list of a (region, from, to) for kDisclosureTtlMs, at most
 // kDisclosureEntries lists, and computes one list at a time without waiting for another: a request
@@ -37,9 +36,11 @@ namespace wq::node {
 struct DisclosedBusiness {
   std::string uscc;
   std::string name;
-  std::int64_t closed_disclosed = 0;             // closed, the consumer consented
-  std::optional<double> mediation_success_rate;  // mediation_agreed / mediated
-  std::optional<double> settlement_rate;         // self_settled / tickets
+  std::int64_t closed_disclosed = 0;  // closed, the consumer consented
+  // Of the disclosable closed tickets: mediated ones whose last result is an agreement, and
+  // complaints handed to an ODR enterprise that it settled itself (自行和解).
+  std::optional<double> mediation_success_rate;
+  std::optional<double> settlement_rate;
 };
 
 // The businesses of a statistics table grouped by business that have a disclosable closed

@@ -55,6 +55,8 @@ std::vector<std::pair<std::string, json>> figures(const sync::StatsMeasures& mea
   if (business) {
     const auto tickets = business_measure(*business, BusinessMeasure::tickets);
     const auto mediated = business_measure(*business, BusinessMeasure::mediated);
+    const auto handed = business_measure(*business, BusinessMeasure::enterprise_handled);
+    const auto settled = business_measure(*business, BusinessMeasure::self_settled);
     const auto rate = [](std::int64_t n, std::int64_t d) {
       return d == 0 ? json(nullptr) : json(rounded(static_cast<double>(n) / d));
     };
@@ -66,7 +68,9 @@ std::vector<std::pair<std::string, json>> figures(const sync::StatsMeasures& mea
         {"mediated", mediated},
         {"mediation_success_rate",
          rate(business_measure(*business, BusinessMeasure::mediation_agreed), mediated)},
-        {"self_settled", business_measure(*business, BusinessMeasure::self_settled)},
+        {"enterprise_handled", handed},
+        {"self_settled", settled},
+        {"self_settlement_rate", rate(settled, handed)},
         {"overdue", due.overdue},
         {"due_soon", due.due_soon}};
   }

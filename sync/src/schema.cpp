@@ -12,7 +12,7 @@ namespace {
 // Append only: a released migration is never edited.
 // A ticket's row changes only when its projection does (state, holder, type, clocks); the head of
 // its chain (last seq, last event id, its time) is read from the events table.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: certificates, events, ticket projection with clocks, quarantine, ticket serials.
     R"sql(
 CREATE TABLE certificates (
@@ -203,6 +203,46 @@ CREATE TABLE stats_businesses (
 
 CREATE TABLE stats_pending (reason TEXT NOT NULL) STRICT;
 INSERT INTO stats_pending SELECT 'migration 4' WHERE EXISTS (SELECT 1 FROM tickets);
+)sql",
+    // 5: the monthly rollup of the counters (stats_cells.h): a cell per month, city, type,
+    // category and channel, read by a query for the whole months of a province or the nation; and
+    // the business figures the public disclosure needs limited to the consented closed tickets.
+    // The counters are rebuilt from the events when the store is next opened (stats_pending).
+    R"sql(
+CREATE TABLE stats_months (
+  month INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  type TEXT NOT NULL,
+  category TEXT NOT NULL,
+  channel INTEGER NOT NULL,
+  tickets INTEGER NOT NULL,
+  accepted INTEGER NOT NULL,
+  refused INTEGER NOT NULL,
+  merged INTEGER NOT NULL,
+  closed INTEGER NOT NULL,
+  closed_on_time INTEGER NOT NULL,
+  first_reply INTEGER NOT NULL,
+  first_reply_on_time INTEGER NOT NULL,
+  converted_to_case INTEGER NOT NULL,
+  dispatched INTEGER NOT NULL,
+  dispatched_repeatedly INTEGER NOT NULL,
+  visited INTEGER NOT NULL,
+  satisfied INTEGER NOT NULL,
+  amount_recovered_fen INTEGER NOT NULL,
+  enterprise_handled INTEGER NOT NULL,
+  self_settled INTEGER NOT NULL,
+  mediated INTEGER NOT NULL,
+  mediation_agreed INTEGER NOT NULL,
+  PRIMARY KEY (month, region, type, category, channel)
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE stats_businesses ADD COLUMN enterprise_handled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stats_businesses ADD COLUMN disclosable_mediated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stats_businesses ADD COLUMN disclosable_mediation_agreed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stats_businesses ADD COLUMN disclosable_enterprise_handled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stats_businesses ADD COLUMN disclosable_self_settled INTEGER NOT NULL DEFAULT 0;
+
+INSERT INTO stats_pending SELECT 'migration 5' WHERE EXISTS (SELECT 1 FROM tickets);
 )sql",
 };
 

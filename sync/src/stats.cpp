@@ -24,7 +24,17 @@ const std::array<std::string_view, kMeasureCount> kMeasureNames = {
 };
 
 const std::array<std::string_view, kBusinessMeasureCount> kBusinessMeasureNames = {
-    "tickets", "closed", "closed_disclosable", "mediated", "mediation_agreed", "self_settled",
+    "tickets",
+    "closed",
+    "closed_disclosable",
+    "mediated",
+    "mediation_agreed",
+    "self_settled",
+    "enterprise_handled",
+    "disclosable_mediated",
+    "disclosable_mediation_agreed",
+    "disclosable_enterprise_handled",
+    "disclosable_self_settled",
 };
 
 StatsMeasures& StatsMeasures::operator+=(const StatsMeasures& other) {

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::string_view kCellKey = "day, region, type, category, channel, state";
 constexpr std::string_view kBusinessKey = "day, region, business_uscc";
+constexpr std::string_view kMonthKey = "month, region, type, category, channel";
 
 template <std::size_t N>
 std::string joined(const std::array<std::string_view, N>& names, std::string_view format_before,
@@ -57,12 +58,25 @@ void bind_business_key(sql::Stmt& stmt, const BusinessCell& cell) {
   stmt.bind(1, std::int64_t{cell.day}).bind(2, cell.region).bind(3, cell.uscc);
 }
 
-bool same_key(const StatsCell& a, const StatsCell& b) {
+void bind_month_key(sql::Stmt& stmt, const StatsCell& cell) {
+  stmt.bind(1, std::int64_t{cell.day / 100})
+      .bind(2, month_region(cell.region))
+      .bind(3, cell.type)
+      .bind(4, cell.category)
+      .bind(5, cell.channel);
+}
+
+bool same_day_key(const StatsCell& a, const StatsCell& b) {
   return std::tie(a.day, a.region, a.type, a.category, a.channel, a.state) ==
          std::tie(b.day, b.region, b.type, b.category, b.channel, b.state);
 }
 
-Status add_cell(StatsStatements& s, const StatsCell& cell, int sign) {
+bool same_month_key(const StatsCell& a, const StatsCell& b) {
+  return a.day / 100 == b.day / 100 && month_region(a.region) == month_region(b.region) &&
+         std::tie(a.type, a.category, a.channel) == std::tie(b.type, b.category, b.channel);
+}
+
+Status add_day_cell(StatsStatements& s, const StatsCell& cell, int sign) {
   bind_cell_key(s.add_cell, cell);
   for (std::size_t i = 0; i < kMeasureCount; ++i) {
     s.add_cell.bind(static_cast<int>(7 + i), sign * cell.measures.values[i]);
@@ -71,6 +85,34 @@ Status add_cell(StatsStatements& s, const StatsCell& cell, int sign) {
   if (sign > 0) return {};
   bind_cell_key(s.drop_empty_cell, cell);
   return s.drop_empty_cell.run();
+}
+
+Status add_month_cell(StatsStatements& s, const StatsCell& cell, int sign) {
+  bind_month_key(s.add_month, cell);
+  for (std::size_t i = 0; i < kMeasureCount; ++i) {
+    s.add_month.bind(static_cast<int>(6 + i), sign * cell.measures.values[i]);
+  }
+  if (Status ok = s.add_month.run(); !ok) return ok;
+  if (sign > 0) return {};
+  bind_month_key(s.drop_empty_month, cell);
+  return s.drop_empty_month.run();
+}
+
+// Moves a ticket's cell in one counter table from `old` to `now` (either may be absent): the
+// difference when both have the same key there, else out of one and into the other.
+template <class SameKey, class Add>
+Status move_cell(const StatsCell* old, const StatsCell* now, SameKey same_key, Add add) {
+  if (old && now && same_key(*old, *now)) {
+    if (old->measures == now->measures) return {};
+    StatsCell delta = *now;
+    delta.measures -= old->measures;
+    return add(delta, +1);
+  }
+  if (old) {
+    if (Status ok = add(*old, -1); !ok) return ok;
+  }
+  if (now) return add(*now, +1);
+  return {};
 }
 
 Status add_business(StatsStatements& s, const BusinessCell& cell, int sign) {
@@ -93,6 +135,10 @@ std::int64_t flag(bool value) {
 
 std::string_view holder_region(std::string_view holder) {
   return holder.substr(0, holder.find('-'));
+}
+
+std::string_view month_region(std::string_view region) {
+  return region.substr(0, kMonthRegionLength);
 }
 
 std::optional<Contribution> contribution_of(const Ticket& t) {
@@ -145,6 +191,17 @@ std::optional<Contribution> contribution_of(const Ticket& t) {
     b[static_cast<std::size_t>(BusinessMeasure::mediated)] = flag(mediated);
     b[static_cast<std::size_t>(BusinessMeasure::mediation_agreed)] = flag(agreed);
     b[static_cast<std::size_t>(BusinessMeasure::self_settled)] = flag(self_settled);
+    const bool handed = complaint && t.enterprise_handled;
+    b[static_cast<std::size_t>(BusinessMeasure::enterprise_handled)] = flag(handed);
+    const bool disclosable = closed && t.consent_disclosure;
+    b[static_cast<std::size_t>(BusinessMeasure::disclosable_mediated)] =
+        flag(disclosable && mediated);
+    b[static_cast<std::size_t>(BusinessMeasure::disclosable_mediation_agreed)] =
+        flag(disclosable && agreed);
+    b[static_cast<std::size_t>(BusinessMeasure::disclosable_enterprise_handled)] =
+        flag(disclosable && handed);
+    b[static_cast<std::size_t>(BusinessMeasure::disclosable_self_settled)] =
+        flag(disclosable && self_settled);
     out.business = std::move(business);
   }
   return out;
@@ -158,6 +215,11 @@ Result<StatsStatements> prepare_stats(sql::Db& db, const StatsTables& tables) {
        "DELETE FROM " + tables.cells +
            " WHERE day = ?1 AND region = ?2 AND type = ?3 AND category = ?4 AND channel = ?5 AND "
            "state = ?6 AND tickets = 0"},
+      {&s.add_month, upsert(tables.months, kMonthKey, 5, "", kMeasureNames)},
+      {&s.drop_empty_month,
+       "DELETE FROM " + tables.months +
+           " WHERE month = ?1 AND region = ?2 AND type = ?3 AND category = ?4 AND channel = ?5 "
+           "AND tickets = 0"},
       {&s.add_business,
        upsert(tables.businesses, kBusinessKey, 3, "business_name", kBusinessMeasureNames)},
       {&s.drop_empty_business, "DELETE FROM " + tables.businesses +
@@ -173,7 +235,8 @@ Result<StatsStatements> prepare_stats(sql::Db& db, const StatsTables& tables) {
 }
 
 Status add_contribution(StatsStatements& statements, const Contribution& contribution, int sign) {
-  if (Status ok = add_cell(statements, contribution.cell, sign); !ok) return ok;
+  if (Status ok = add_day_cell(statements, contribution.cell, sign); !ok) return ok;
+  if (Status ok = add_month_cell(statements, contribution.cell, sign); !ok) return ok;
   if (!contribution.business) return {};
   return add_business(statements, *contribution.business, sign);
 }
@@ -181,28 +244,27 @@ Status add_contribution(StatsStatements& statements, const Contribution& contrib
 Status update_stats(StatsStatements& statements, const Ticket& before, const Ticket& after) {
   const auto old = contribution_of(before);
   const auto now = contribution_of(after);
-  if (old && now && same_key(old->cell, now->cell)) {
-    // The ticket stays in its cell: add the difference (its tickets count does not change).
-    if (old->cell.measures != now->cell.measures) {
-      StatsCell delta = now->cell;
-      delta.measures -= old->cell.measures;
-      if (Status ok = add_cell(statements, delta, +1); !ok) return ok;
-    }
-    const bool same_business =
-        old->business.has_value() == now->business.has_value() &&
-        (!old->business || (old->business->uscc == now->business->uscc &&
-                            old->business->measures == now->business->measures));
-    if (same_business) return {};
-    if (old->business) {
-      if (Status ok = add_business(statements, *old->business, -1); !ok) return ok;
-    }
-    if (now->business) return add_business(statements, *now->business, +1);
-    return {};
+  const StatsCell* old_cell = old ? &old->cell : nullptr;
+  const StatsCell* now_cell = now ? &now->cell : nullptr;
+  const auto day = [&](const StatsCell& cell, int sign) {
+    return add_day_cell(statements, cell, sign);
+  };
+  if (Status ok = move_cell(old_cell, now_cell, same_day_key, day); !ok) return ok;
+  const auto month = [&](const StatsCell& cell, int sign) {
+    return add_month_cell(statements, cell, sign);
+  };
+  if (Status ok = move_cell(old_cell, now_cell, same_month_key, month); !ok) return ok;
+  const auto same_business = [](const BusinessCell& a, const BusinessCell& b) {
+    return std::tie(a.day, a.region, a.uscc, a.measures) ==
+           std::tie(b.day, b.region, b.uscc, b.measures);
+  };
+  const bool unchanged = old && now && old->business.has_value() == now->business.has_value() &&
+                         (!old->business || same_business(*old->business, *now->business));
+  if (unchanged) return {};
+  if (old && old->business) {
+    if (Status ok = add_business(statements, *old->business, -1); !ok) return ok;
   }
-  if (old) {
-    if (Status ok = add_contribution(statements, *old, -1); !ok) return ok;
-  }
-  if (now) return add_contribution(statements, *now, +1);
+  if (now && now->business) return add_business(statements, *now->business, +1);
   return {};
 }
 

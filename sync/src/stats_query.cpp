@@ -2,7 +2,10 @@
 // live due counts of its open tickets, and its hot spots.
 //
 // Cost: the days of the query are joined, one by one, to the cells' primary key (day, region, ...),
-// so SQLite seeks each (day, region prefix) range and reads only the cells asked for; the due
+// so SQLite seeks each (day, region prefix) range and reads only the cells asked for. The whole
+// calendar months of the range are read from the monthly rollup instead (a cell per city, month,
+// type, category and channel) when its cells can answer: for the nation, a province or a city,
+// unless the query groups a city by its counties. The business cells are read by day; the due
 // counts read the partial index of tickets with a running clock by holder.
 #include <algorithm>
 #include <chrono>
@@ -34,8 +37,39 @@ std::uint32_t yyyymmdd(sys_days d) {
          static_cast<unsigned>(date.month()) * 100 + static_cast<unsigned>(date.day());
 }
 
-// The query's days as a JSON array of YYYYMMDD numbers, for json_each.
-Result<std::string> day_list(const StatsQuery& query) {
+// Length of the codes of a region's children (GB/T 2260: 2, 4, 6, 9 digits; "cn" has provinces).
+std::size_t child_length(std::string_view region) {
+  if (region == "cn") return 2;
+  if (region.size() <= 4) return region.size() + 2;
+  return 9;
+}
+
+// Whether the monthly rollup's cells, cut to cities, can answer the query.
+bool months_answer(const StatsQuery& query) {
+  if (query.region.size() > kMonthRegionLength) return false;
+  return query.by != StatsGrouping::child_region ||
+         child_length(query.region) <= kMonthRegionLength;
+}
+
+void append(std::string& list, std::uint32_t value) {
+  list += list.empty() ? "[" : ",";
+  list += std::to_string(value);
+}
+
+std::string closed(std::string list) {
+  return list.empty() ? "[]" : list + "]";
+}
+
+// What a query reads, as JSON arrays of numbers for json_each: every day of its range (YYYYMMDD,
+// for the business cells), and the same range split into the days read from the daily cells and
+// the whole months (YYYYMM) read from the monthly rollup.
+struct Periods {
+  std::string all_days;
+  std::string days;
+  std::string months;
+};
+
+Result<Periods> periods(const StatsQuery& query) {
   const auto from = day_of(query.from_day);
   const auto to = day_of(query.to_day);
   if (!from || !to) return bad_query("from and to must be dates (YYYYMMDD)");
@@ -43,19 +77,23 @@ Result<std::string> day_list(const StatsQuery& query) {
   if ((*to - *from).count() + 1 > static_cast<int>(kMaxStatsDays)) {
     return bad_query("a query spans at most " + std::to_string(kMaxStatsDays) + " days");
   }
-  std::string out = "[";
+  const bool by_month = months_answer(query);
+  Periods out;
   for (sys_days d = *from; d <= *to; d += days{1}) {
-    if (out.size() > 1) out += ',';
-    out += std::to_string(yyyymmdd(d));
+    append(out.all_days, yyyymmdd(d));
+    const year_month_day date{d};
+    const sys_days last{date.year() / date.month() / std::chrono::last};
+    if (by_month && date.day() == day{1} && last <= *to) {
+      append(out.months, yyyymmdd(d) / 100);
+      for (; d < last; d += days{1}) append(out.all_days, yyyymmdd(d + days{1}));
+      continue;
+    }
+    append(out.days, yyyymmdd(d));
   }
-  return out + "]";
-}
-
-// Length of the codes of a region's children (GB/T 2260: 2, 4, 6, 9 digits; "cn" has provinces).
-std::size_t child_length(std::string_view region) {
-  if (region == "cn") return 2;
-  if (region.size() <= 4) return region.size() + 2;
-  return 9;
+  out.all_days = closed(std::move(out.all_days));
+  out.days = closed(std::move(out.days));
+  out.months = closed(std::move(out.months));
+  return out;
 }
 
 bool national(const StatsQuery& query) {
@@ -111,31 +149,45 @@ typename Map::mapped_type& entry(Map& map, std::string_view key) {
   return it->second;
 }
 
-// One pass over the cells of the query's days and region, summed here rather than by a GROUP BY
-// (which would sort every cell); `group` is a SQL expression over c.
-Result<CellSums> cell_sums(sql::Db& db, const StatsQuery& query, const std::string& days,
-                           const std::string& group) {
+// Adds the cells of `table` whose `period` column is one of the JSON array `periods` and whose
+// region is in the query's subtree to `sums`, summed here rather than by a GROUP BY (which would
+// sort every cell); `group` is a SQL expression over c.
+Status add_cells(sql::Db& db, const StatsQuery& query, std::string_view table,
+                 std::string_view period, const std::string& periods, const std::string& group,
+                 CellSums& sums) {
   std::string measures;
   for (std::string_view name : kMeasureNames) measures += ", c." + std::string(name);
-  auto stmt = db.prepare("SELECT " + group + ", c.category" + measures +
-                         " FROM json_each(?1) d CROSS JOIN stats_cells c ON c.day = d.value "
-                         "WHERE " +
-                         region_condition(query, "c.region"));
+  auto stmt = db.prepare("SELECT " + group + ", c.category" + measures + " FROM json_each(?1) d " +
+                         "CROSS JOIN " + std::string(table) + " c ON c." + std::string(period) +
+                         " = d.value WHERE " + region_condition(query, "c.region"));
   if (!stmt) return stmt.error();
-  bind_range(*stmt, days, query);
-  CellSums out;
+  bind_range(*stmt, periods, query);
   while (true) {
     auto row = stmt->step();
     if (!row) return row.error();
-    if (!*row) return out;
+    if (!*row) return {};
     StatsMeasures m;
     for (std::size_t i = 0; i < kMeasureCount; ++i) {
       m.values[i] = stmt->int64(static_cast<int>(i + 2));
     }
-    entry(out.groups, stmt->text(0)) += m;
-    entry(out.categories, stmt->text(1)) += m[Measure::tickets];
-    out.totals += m;
+    entry(sums.groups, stmt->text(0)) += m;
+    entry(sums.categories, stmt->text(1)) += m[Measure::tickets];
+    sums.totals += m;
   }
+}
+
+// The cells of the query's days and region: whole months from the monthly rollup, other days from
+// the daily cells.
+Result<CellSums> cell_sums(sql::Db& db, const StatsQuery& query, const Periods& periods,
+                           const std::string& group) {
+  CellSums out;
+  if (Status ok = add_cells(db, query, "stats_cells", "day", periods.days, group, out); !ok) {
+    return ok.error();
+  }
+  if (Status ok = add_cells(db, query, "stats_months", "month", periods.months, group, out); !ok) {
+    return ok.error();
+  }
+  return out;
 }
 
 // Every business of the subtree and days with its sums (the least of the names its cells carry),
@@ -225,17 +277,18 @@ StatsMeasures as_measures(BusinessMeasures b) {
   m[Measure::mediated] = at(b, BusinessMeasure::mediated);
   m[Measure::mediation_agreed] = at(b, BusinessMeasure::mediation_agreed);
   m[Measure::self_settled] = at(b, BusinessMeasure::self_settled);
+  m[Measure::enterprise_handled] = at(b, BusinessMeasure::enterprise_handled);
   return m;
 }
 
-Result<StatsTable> sum_up(sql::Db& db, const StatsQuery& query, const std::string& days) {
+Result<StatsTable> sum_up(sql::Db& db, const StatsQuery& query, const Periods& periods) {
   StatsTable table;
   const bool by_business = query.by == StatsGrouping::business;
-  auto cells = cell_sums(db, query, days, by_business ? "''" : group_expression(query, false));
+  auto cells = cell_sums(db, query, periods, by_business ? "''" : group_expression(query, false));
   if (!cells) return cells.error();
   table.totals = cells->totals;
   table.hot_categories = top_categories(cells->categories, query.top);
-  auto businesses = business_sums(db, query, days);
+  auto businesses = business_sums(db, query, periods.all_days);
   if (!businesses) return businesses.error();
   auto due = due_counts(db, query);
   if (!due) return due.error();
@@ -272,12 +325,12 @@ Result<StatsTable> sum_up(sql::Db& db, const StatsQuery& query, const std::strin
 }  // namespace
 
 Result<StatsTable> StoreReader::stats(const StatsQuery& query) const {
-  auto days = day_list(query);
-  if (!days) return days.error();
+  auto read = periods(query);
+  if (!read) return read.error();
   sql::Db& db = *impl_->db;
   // One read transaction: every figure from the same snapshot.
   if (Status ok = db.exec("BEGIN"); !ok) return ok.error();
-  auto result = sum_up(db, query, *days);
+  auto result = sum_up(db, query, *read);
   if (Status ok = db.exec("COMMIT"); !ok && result) return ok.error();
   return result;
 }

@@ -134,7 +134,12 @@ Status create_temporary_tables(sql::Db& db) {
       "NULL, business_uscc TEXT NOT NULL, business_name TEXT NOT NULL" +
       measure_columns(kBusinessMeasureNames) +
       ", PRIMARY KEY (day, region, business_uscc)) WITHOUT ROWID;"
-      "DELETE FROM temp.rebuilt_cells; DELETE FROM temp.rebuilt_businesses;";
+      "CREATE TEMP TABLE IF NOT EXISTS rebuilt_months (month INTEGER NOT NULL, region TEXT NOT "
+      "NULL, type TEXT NOT NULL, category TEXT NOT NULL, channel INTEGER NOT NULL" +
+      measure_columns(kMeasureNames) +
+      ", PRIMARY KEY (month, region, type, category, channel)) WITHOUT ROWID;"
+      "DELETE FROM temp.rebuilt_cells; DELETE FROM temp.rebuilt_businesses; DELETE FROM "
+      "temp.rebuilt_months;";
   return db.exec(sql);
 }
 
@@ -190,13 +195,16 @@ Status compare(sql::Db& db, std::string_view stored, std::string_view rebuilt,
 constexpr std::array<std::string_view, 6> kCellKeys = {"day",      "region",  "type",
                                                        "category", "channel", "state"};
 constexpr std::array<std::string_view, 3> kBusinessKeys = {"day", "region", "business_uscc"};
+constexpr std::array<std::string_view, 5> kMonthKeys = {"month", "region", "type", "category",
+                                                        "channel"};
 
 // Replaces the store's counters (and the statistics columns of tickets that differ) by those
 // replayed from the events, in one transaction.
 Result<std::size_t> rebuild(Store::Impl& impl, const StatsProgress& progress) {
   return impl.in_transaction([&]() -> Result<std::size_t> {
     if (Status ok = impl.db.exec(
-            "DELETE FROM stats_cells; DELETE FROM stats_businesses; DELETE FROM stats_pending");
+            "DELETE FROM stats_cells; DELETE FROM stats_businesses; DELETE FROM stats_months; "
+            "DELETE FROM stats_pending");
         !ok) {
       return ok.error();
     }
@@ -239,7 +247,8 @@ Result<std::vector<StatsDifference>> StoreReader::check_stats(const StatsProgres
   if (Status ok = db.exec("BEGIN"); !ok) return ok.error();
   auto result = [&]() -> Result<std::vector<StatsDifference>> {
     if (Status ok = create_temporary_tables(db); !ok) return ok.error();
-    auto statements = prepare_stats(db, {"temp.rebuilt_cells", "temp.rebuilt_businesses"});
+    auto statements =
+        prepare_stats(db, {"temp.rebuilt_cells", "temp.rebuilt_businesses", "temp.rebuilt_months"});
     if (!statements) return statements.error();
     auto counted = replay_all(db, progress, [&](const Ticket&, const Ticket& rewritten) {
       const auto contribution = contribution_of(rewritten);
@@ -255,6 +264,11 @@ Result<std::vector<StatsDifference>> StoreReader::check_stats(const StatsProgres
     }
     if (Status ok = compare(db, "main.stats_businesses", "temp.rebuilt_businesses", kBusinessKeys,
                             kBusinessMeasureNames, differences);
+        !ok) {
+      return ok.error();
+    }
+    if (Status ok = compare(db, "main.stats_months", "temp.rebuilt_months", kMonthKeys,
+                            kMeasureNames, differences);
         !ok) {
       return ok.error();
     }

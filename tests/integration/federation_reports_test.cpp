@@ -42,10 +42,10 @@ void act_ok(FederationFixture& federation, const std::string& ticket, const json
   REQUIRE(done.status / 100 == 2);
 }
 
-// A complaint about `uscc` filed at the county, mediated to an agreement and closed; its id once
-// the city holds it closed.
+// A complaint about `uscc` filed at the county, mediated (to an agreement or not) and closed; its
+// id once the city holds it closed.
 std::string closed_complaint(FederationFixture& federation, const std::string& consumer,
-                             const std::string& uscc, bool consent) {
+                             const std::string& uscc, bool consent, bool agreed) {
   const ApiAnswer filed =
       federation.post("110101", "/api/v1/tickets",
                       {{"type", "complaint"},
@@ -60,12 +60,14 @@ std::string closed_complaint(FederationFixture& federation, const std::string& c
   const std::string id = filed.body.at("id");
   act_ok(federation, id, {{"action", "accept"}});
   act_ok(federation, id,
-         {{"action", "mediation_result"}, {"agreement", true}, {"text", "商家同意退货。"}});
+         {{"action", "mediation_result"},
+          {"agreement", agreed},
+          {"text", agreed ? "商家同意退货。" : "商家拒绝退货。"}});
   act_ok(federation, id,
          {{"action", "close"},
-          {"result", "agreement"},
-          {"text", "调解成功，已退款。"},
-          {"amount_recovered", "2999.00"}});
+          {"result", agreed ? "agreement" : "no_agreement"},
+          {"text", agreed ? "调解成功，已退款。" : "调解不成，告知消费者可依法起诉。"},
+          {"amount_recovered", agreed ? "2999.00" : "0"}});
   REQUIRE(eventually([&] {
     const auto seen = federation.ticket_at("1101", id);
     return seen && seen->at("state") == "closed";
@@ -83,14 +85,15 @@ const json* entry_of(const json& list, const std::string& key, const std::string
 }  // namespace
 
 TEST_CASE(
-    "reports: a county's signed day report matches at the city; the public sees its business "
+    "reports: a county's signed day report matches at the city, and the public sees its business "
     "without personal data",
     "[federation][reports]") {
   FederationFixture federation(kTree);
   const std::string consumer = federation.consumer("110101", kConsumerName, 21);
   const std::string uscc = make_uscc("110101", "MA05XY7C");
-  const std::string consented = closed_complaint(federation, consumer, uscc, true);
-  const std::string withheld = closed_complaint(federation, consumer, uscc, false);
+  const std::string consented = closed_complaint(federation, consumer, uscc, true, true);
+  // Its consumer did not consent: its failed mediation is not the public's to see.
+  const std::string withheld = closed_complaint(federation, consumer, uscc, false, false);
   const std::string period = today();
 
   // The county's admin sends the report of today now; once every event reached the city, it
@@ -145,7 +148,8 @@ TEST_CASE(
     REQUIRE(business != nullptr);
     CHECK(business->at("name") == "东城区好运家电行");
     CHECK(business->at("closed_disclosed") == 1);
-    CHECK(business->at("mediation_success_rate") == 1.0);
+    CHECK(business->at("mediation_success_rate") == 1.0);  // 1 of 1 consented, not 1 of 2
+    CHECK(business->at("settlement_rate").is_null());      // none handed to an ODR enterprise
     CHECK(shown.raw.find(kConsumerName) == std::string::npos);
     CHECK(shown.raw.find(consented) == std::string::npos);
     CHECK(shown.raw.find(withheld) == std::string::npos);

@@ -64,7 +64,7 @@ federation::CheckedReport checked(const std::string& child, std::int64_t generat
   return out;
 }
 
-TEST_CASE("report book: a child's newest report stands; an older one changes nothing") {
+TEST_CASE("report book: a child's newest report stands, an older one changes nothing") {
   testing::TempDir tmp;
   auto db = OfficeDb::open(tmp.file("office.db")).value();
   ReportBook book(db);
@@ -115,30 +115,36 @@ TEST_CASE("report book: a sent report with the answer to it, not to an older one
   CHECK(book.sent(february).value()->outcome == "unanswered");
 }
 
-TEST_CASE("disclosure: businesses with a disclosable closed ticket, most first, with rates") {
+TEST_CASE(
+    "disclosure: businesses with a disclosable closed ticket, most first, with rates of "
+    "those tickets alone") {
   sync::StatsTable table;
-  const auto group = [&](const std::string& uscc, std::array<std::int64_t, 6> m) {
+  const auto group = [&](const std::string& uscc, sync::BusinessMeasures m) {
     sync::StatsGroup g;
     g.key = uscc;
     g.business_name = "商家" + uscc;
-    for (std::size_t i = 0; i < m.size(); ++i) g.business[i] = m[i];
+    g.business = m;
     table.groups.push_back(g);
   };
-  // tickets, closed, closed_disclosable, mediated, mediation_agreed, self_settled
-  group("B", {4, 3, 1, 2, 1, 1});
-  group("A", {2, 2, 2, 0, 0, 0});
-  group("C", {5, 5, 0, 5, 5, 5});  // nobody consented: not listed
-  group("", {9, 9, 9, 0, 0, 0});   // tickets without a business
+  // tickets, closed, closed_disclosable, mediated, mediation_agreed, self_settled,
+  // enterprise_handled, then of the disclosable closed ones: mediated, mediation_agreed,
+  // enterprise_handled, self_settled.
+  group("B", {6, 5, 3, 4, 1, 1, 4, 2, 1, 2, 0});
+  group("A", {2, 2, 2, 0, 0, 1, 1, 0, 0, 1, 1});
+  group("C", {5, 5, 0, 5, 5, 5, 5, 0, 0, 0, 0});  // nobody consented: not listed
+  group("", {9, 9, 9, 0, 0, 0, 0, 0, 0, 0, 0});   // tickets without a business
   const auto listed = disclosed(table);
   REQUIRE(listed.size() == 2);
-  CHECK(listed[0].uscc == "A");
-  CHECK(listed[0].closed_disclosed == 2);
-  CHECK_FALSE(listed[0].mediation_success_rate.has_value());
+  CHECK(listed[0].uscc == "B");
+  CHECK(listed[0].name == "商家B");
+  CHECK(listed[0].closed_disclosed == 3);
+  // Not 1 of 4 mediated nor 1 of 4 settled over all its tickets: 1 of 2 and 0 of 2 consented.
+  CHECK(listed[0].mediation_success_rate == 0.5);
   CHECK(listed[0].settlement_rate == 0.0);
-  CHECK(listed[1].uscc == "B");
-  CHECK(listed[1].name == "商家B");
-  CHECK(listed[1].mediation_success_rate == 0.5);
-  CHECK(listed[1].settlement_rate == 0.25);
+  CHECK(listed[1].uscc == "A");
+  CHECK(listed[1].closed_disclosed == 2);
+  CHECK_FALSE(listed[1].mediation_success_rate.has_value());
+  CHECK(listed[1].settlement_rate == 1.0);
 }
 
 }  // namespace

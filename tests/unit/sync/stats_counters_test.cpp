@@ -84,6 +84,35 @@ TEST_CASE("incremental counters equal the counters rebuilt from the events, cell
   CHECK(cells(s) == incremental);
 }
 
+TEST_CASE("the monthly rollup holds the daily cells summed by month and city", "[stats]") {
+  Scenario s;
+  mixed_workload(s);
+  auto db = sql::Db::open(s.dir.file("node.db"), sql::Db::Mode::read_only, 1000).value();
+  std::string sums;
+  std::string columns;
+  for (auto name : kMeasureNames) {
+    sums += ", sum(" + std::string(name) + ")";
+    columns += ", " + std::string(name);
+  }
+  const std::string by_day = "SELECT day / 100, substr(region, 1, 4), type, category, channel" +
+                             sums + " FROM stats_cells GROUP BY 1, 2, 3, 4, 5";
+  const std::string by_month =
+      "SELECT month, region, type, category, channel" + columns + " FROM stats_months";
+  const auto count = [&](const std::string& sql) {
+    auto stmt = db.prepare("SELECT count(*) FROM (" + sql + ")").value();
+    REQUIRE(stmt.step().value());
+    return stmt.int64(0);
+  };
+  // The seven tickets: the province's inquiry, and six in the city's counties and station.
+  CHECK(count(by_month) ==
+        count("SELECT DISTINCT region, type, category, channel FROM (" + by_month + ")"));
+  CHECK(count("SELECT * FROM stats_months WHERE region = '4403'") > 0);
+  CHECK(count("SELECT * FROM stats_months WHERE region = '44'") == 1);
+  CHECK(count("SELECT * FROM stats_months WHERE length(region) > 4") == 0);
+  CHECK(count(by_day + " EXCEPT " + by_month) == 0);
+  CHECK(count(by_month + " EXCEPT " + by_day) == 0);
+}
+
 TEST_CASE("a check reports a cell the counters got wrong", "[stats]") {
   Scenario s;
   mixed_workload(s);
@@ -91,9 +120,10 @@ TEST_CASE("a check reports a cell the counters got wrong", "[stats]") {
     auto db = sql::Db::open(s.dir.file("node.db"), sql::Db::Mode::read_write_create, 1000).value();
     REQUIRE(db.exec("UPDATE stats_cells SET closed = closed + 1 WHERE region = '440306'"));
     REQUIRE(db.exec("DELETE FROM stats_businesses WHERE region = '440305001'"));
+    REQUIRE(db.exec("UPDATE stats_months SET visited = 5 WHERE region = '44'"));
   }
   auto differences = s.store.reader().check_stats().value();
-  REQUIRE(differences.size() == 2);
+  REQUIRE(differences.size() == 3);
   CHECK(differences[0].table == "stats_cells");
   CHECK(differences[0].key == "20250303|440306|complaint|家用电器|1|closed");
   CHECK(differences[0].stored[static_cast<std::size_t>(Measure::closed)] == 2);
@@ -101,6 +131,10 @@ TEST_CASE("a check reports a cell the counters got wrong", "[stats]") {
   CHECK(differences[1].table == "stats_businesses");
   CHECK(differences[1].stored[0] == 0);
   CHECK(differences[1].rebuilt[0] == 1);
+  CHECK(differences[2].table == "stats_months");
+  CHECK(differences[2].key == "202503|44|inquiry|家用电器|1");
+  CHECK(differences[2].stored[static_cast<std::size_t>(Measure::visited)] == 5);
+  CHECK(differences[2].rebuilt[static_cast<std::size_t>(Measure::visited)] == 0);
 
   REQUIRE(s.store.rebuild_stats());
   CHECK(s.store.reader().check_stats().value().empty());

@@ -50,6 +50,65 @@ TEST_CASE("a query sums a subtree's cells per group with its hot spots", "[stats
   CHECK(station.totals[Measure::tickets] == 1);
 }
 
+// The same query over the whole of March 2025 (read from the monthly rollup when the region and
+// grouping allow) and over 2 to 31 March (read by day): every ticket was received on 3 March.
+void check_whole_month_reads_as_days(const StoreReader& reader, const std::string& region,
+                                     StatsGrouping by) {
+  INFO(region << " grouped " << static_cast<int>(by));
+  StatsQuery month = day_query(region, by);
+  month.from_day = 20250301;
+  month.to_day = 20250331;
+  StatsQuery days = month;
+  days.from_day = 20250302;
+  const StatsTable by_month = reader.stats(month).value();
+  const StatsTable by_day = reader.stats(days).value();
+  CHECK(by_month.totals[Measure::tickets] > 0);
+  CHECK(by_month.totals == by_day.totals);
+  REQUIRE(by_month.groups.size() == by_day.groups.size());
+  for (std::size_t i = 0; i < by_month.groups.size(); ++i) {
+    CHECK(by_month.groups[i].key == by_day.groups[i].key);
+    CHECK(by_month.groups[i].measures == by_day.groups[i].measures);
+  }
+  REQUIRE(by_month.hot_categories.size() == by_day.hot_categories.size());
+  CHECK(by_month.hot_categories[0].tickets == by_day.hot_categories[0].tickets);
+  CHECK(by_month.hot_businesses.size() == by_day.hot_businesses.size());
+}
+
+TEST_CASE("whole months give what their days give", "[stats]") {
+  Scenario s;
+  mixed_workload(s);
+  const auto& reader = s.store.reader();
+  for (const auto by : {StatsGrouping::none, StatsGrouping::child_region, StatsGrouping::category,
+                        StatsGrouping::channel, StatsGrouping::type}) {
+    check_whole_month_reads_as_days(reader, "cn", by);
+    check_whole_month_reads_as_days(reader, "44", by);
+    check_whole_month_reads_as_days(reader, "4403", by);  // by child region: read by day
+    check_whole_month_reads_as_days(reader, "440305", by);
+  }
+  // Province 44 by city over the first quarter: February and March whole, January from the 2nd.
+  StatsQuery quarter = day_query("44", StatsGrouping::child_region);
+  quarter.from_day = 20250102;
+  quarter.to_day = 20250331;
+  const StatsTable table = reader.stats(quarter).value();
+  CHECK(table.totals[Measure::tickets] == 7);
+  REQUIRE(table.groups.size() == 2);
+  CHECK(table.groups[0].key == "44");  // the inquiry the province answered itself
+  CHECK(table.groups[1].key == "4403");
+  CHECK(table.groups[1].measures[Measure::tickets] == 6);
+
+  // That the whole months came from the rollup: what is written there shows, by day it does not.
+  {
+    auto db = sql::Db::open(s.dir.file("node.db"), sql::Db::Mode::read_write_create, 1000).value();
+    REQUIRE(db.exec("UPDATE stats_months SET tickets = tickets + 100 WHERE region = '44'"));
+  }
+  StatsQuery march = day_query("cn");
+  march.from_day = 20250301;
+  march.to_day = 20250331;
+  CHECK(reader.stats(march).value().totals[Measure::tickets] == 107);
+  march.from_day = 20250302;
+  CHECK(reader.stats(march).value().totals[Measure::tickets] == 7);
+}
+
 TEST_CASE("overdue and due-soon count the open tickets of the subtree now", "[stats]") {
   Scenario s;
   s.file_and_route();  // the acceptance decision is due Wed 2025-03-12 23:59:59.999 CST

@@ -141,7 +141,8 @@ TEST_CASE("a reader sees what the writer committed", "[store]") {
   CHECK(reader->revocations().value().empty());
 }
 
-TEST_CASE("a version-1 database is migrated; its tickets get empty new fields", "[store][schema]") {
+TEST_CASE("a version-1 database is migrated, and its tickets get empty new fields",
+          "[store][schema]") {
   test::TempDir dir;
   const auto path = dir.file("node.db");
   std::string old_ticket;
@@ -153,7 +154,7 @@ TEST_CASE("a version-1 database is migrated; its tickets get empty new fields", 
     REQUIRE(province->append(old_ticket, test::routed("440305"), kT0 + kMinute));
     REQUIRE(county->append(old_ticket, test::received(), kT0 + 2 * kMinute));
   }
-  // What schema version 1 wrote: the tickets table without the columns of migrations 2 to 4,
+  // What schema version 1 wrote: the tickets table without the columns of migrations 2 to 5,
   // no outbox, no statistics.
   std::string statistics_columns;
   for (const char* column :
@@ -164,6 +165,7 @@ TEST_CASE("a version-1 database is migrated; its tickets get empty new fields", 
   }
   const std::string to_version_1 =
       "DROP TABLE stats_cells; DROP TABLE stats_businesses; DROP TABLE stats_pending; "
+      "DROP TABLE stats_months; "
       "DROP INDEX tickets_due_by_holder; " +
       statistics_columns +
       "DROP TABLE outbox; ALTER TABLE tickets DROP COLUMN holders; "
@@ -210,4 +212,43 @@ TEST_CASE("a version-1 database is migrated; its tickets get empty new fields", 
   auto province = EventWriter::create(store, federation().node("44").keys.sign, "44", kT0);
   const auto fresh = province->submit(test::complaint(), "440305", kT0)->event.ticket_id();
   CHECK(store.reader().ticket(fresh).value()->submitter == "consumer-1");
+}
+
+TEST_CASE(
+    "a version-4 database is migrated, and its monthly rollup and consent figures are rebuilt",
+    "[store][schema]") {
+  test::TempDir dir;
+  const auto path = dir.file("node.db");
+  {
+    Store store = federation().open_store(path);
+    auto province = EventWriter::create(store, federation().node("44").keys.sign, "44", kT0);
+    auto county = EventWriter::create(store, federation().node("440305").keys.sign, "440305", kT0);
+    // The fixture's complaint names a business and consents to disclosure.
+    const auto ticket = province->submit(test::complaint(), "440305", kT0)->event.ticket_id();
+    REQUIRE(province->append(ticket, test::routed("440305"), kT0 + kMinute));
+    REQUIRE(county->append(ticket, test::received(), kT0 + 2 * kMinute));
+    REQUIRE(county->append(ticket, test::accepted(), kT0 + 3 * kMinute));
+    REQUIRE(county->append(ticket, test::mediation_result(true), kT0 + 4 * kMinute));
+    REQUIRE(county->append(ticket, test::closed(0), kT0 + 5 * kMinute));
+  }
+  std::string business_columns;
+  for (const char* column :
+       {"enterprise_handled", "disclosable_mediated", "disclosable_mediation_agreed",
+        "disclosable_enterprise_handled", "disclosable_self_settled"}) {
+    business_columns += "ALTER TABLE stats_businesses DROP COLUMN " + std::string(column) + "; ";
+  }
+  execute(path,
+          ("DROP TABLE stats_months; " + business_columns + "PRAGMA user_version = 4").c_str());
+
+  StoreOptions options;
+  options.path = path;
+  options.anchor_key = federation().anchor();
+  Store store = Store::open(options).value();
+  CHECK(query_int(path, "PRAGMA user_version") == latest_schema_version());
+  CHECK(query_int(path,
+                  "SELECT sum(tickets) FROM stats_months WHERE month = 202503 AND region = "
+                  "'4403'") == 1);
+  CHECK(query_int(path, "SELECT disclosable_mediation_agreed FROM stats_businesses") == 1);
+  CHECK(query_int(path, "SELECT count(*) FROM stats_pending") == 0);
+  CHECK(store.reader().check_stats().value().empty());
 }

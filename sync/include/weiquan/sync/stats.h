@@ -3,9 +3,11 @@
 //
 // Every ticket contributes exactly once to one counter cell, keyed by the day it was received
 // (China time, YYYYMMDD), the region of the node that holds it now (its node id up to '-': a
-// GB/T 2260 code or "cn"), its type, category, channel and state. The store keeps the cells in the
-// transaction that applies the ticket's events (store.h), so a query reads only the cells of the
-// region prefix and days it asks for.
+// GB/T 2260 code or "cn"), its type, category, channel and state; and once to a monthly rollup
+// cell keyed by month, the first four digits of that region (its city), type, category and
+// channel. The store keeps the cells in the transaction that applies the ticket's events
+// (store.h), so a query reads only the cells of the region prefix and days it asks for, whole
+// months of a wide region from the rollup.
 //
 // Thread safety: plain values and pure functions. Failure codes of StoreReader::stats:
 // sync.bad_stats_query (days not YYYYMMDD, from after to, a range over kMaxStatsDays), sync.db.
@@ -69,6 +71,13 @@ enum class BusinessMeasure : std::size_t {
   mediated,
   mediation_agreed,
   self_settled,
+  enterprise_handled,  // complaints handed to an ODR enterprise (schema 5)
+  // What the public disclosure rates are computed from: the same measures limited to the closed
+  // tickets whose consumer consented to disclosure (schema 5).
+  disclosable_mediated,
+  disclosable_mediation_agreed,
+  disclosable_enterprise_handled,
+  disclosable_self_settled,
   count_
 };
 
@@ -110,7 +119,8 @@ struct StatsGroup {
   std::string key;
   std::string business_name;  // business grouping only
   // By business the groups come from the business table: `business` has its measures and
-  // `measures` only tickets, closed, mediated, mediation_agreed and self_settled (the others 0).
+  // `measures` only tickets, closed, mediated, mediation_agreed, self_settled and
+  // enterprise_handled (the others 0).
   StatsMeasures measures;
   BusinessMeasures business{};
   DueCounts due;
@@ -157,7 +167,7 @@ struct BusinessCell {
 // A cell whose stored measures differ from those rebuilt from the event log (a missing cell has
 // all measures 0).
 struct StatsDifference {
-  std::string table;  // "stats_cells" or "stats_businesses"
+  std::string table;  // "stats_cells", "stats_months" (kMeasureNames) or "stats_businesses"
   std::string key;    // the cell's key, '|'-separated
   std::vector<std::int64_t> stored;
   std::vector<std::int64_t> rebuilt;
