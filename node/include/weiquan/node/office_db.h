@@ -1,11 +1,12 @@
 // OfficeDb: the node-local SQLite database D/office.db, for what is not part of the signed event
 // log and never leaves the node: people's accounts and password hashes, login sessions (token
-// hashes only), consumers' sealed real-name data, and the business directory.
+// hashes only), consumers' sealed real-name data, the business directory, the keys that find
+// possible duplicate filings, and the period reports this node sent and its children sent it.
 //
 // The file is created with mode 0600 and opened in WAL mode with synchronous=FULL; its schema is
-// brought up to date through sync::sql::migrate when it is opened. Accounts (accounts.h) and
-// BusinessDirectory (business_directory.h) own the tables; they reach the one connection through
-// lock().
+// brought up to date through sync::sql::migrate when it is opened. Accounts (accounts.h),
+// BusinessDirectory (business_directory.h), DuplicateIndex (duplicate_index.h) and ReportBook
+// (node/src/report_book.h) own the tables; they reach the one connection through lock().
 //
 // Ownership: OfficeDb owns its connection and its cached statements; move-only.
 // Thread safety: every member may be called from any thread. A Lock holds an internal mutex around
