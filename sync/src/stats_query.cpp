@@ -246,12 +246,15 @@ std::vector<HotCategory> top_categories(
   return out;
 }
 
-// Overdue and due-soon open tickets of the subtree per group (any day of receipt).
+// Overdue and due-soon open tickets of the subtree per group (any day of receipt). The partial
+// index by holder covers the query; without a holder range SQLite would pick the one by due time
+// and read every open ticket's row for its holder (four times slower nationally).
 Result<std::map<std::string, DueCounts>> due_counts(sql::Db& db, const StatsQuery& query) {
   const std::string holder = national(query) ? "1" : "t.holder >= ?2 AND t.holder < ?3";
   auto stmt = db.prepare("SELECT " + group_expression(query, true) +
                          ", sum(t.next_due_ms < ?4), sum(t.next_due_ms >= ?4 AND t.next_due_ms "
-                         "< ?5) FROM tickets t WHERE t.next_due_ms > 0 AND " +
+                         "< ?5) FROM tickets t INDEXED BY tickets_due_by_holder WHERE "
+                         "t.next_due_ms > 0 AND " +
                          holder + " GROUP BY 1");
   if (!stmt) return stmt.error();
   if (!national(query)) stmt->bind(2, query.region).bind(3, query.region + "~");
