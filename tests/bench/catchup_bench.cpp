@@ -36,7 +36,6 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
-#include <fstream>
 #include <functional>
 #include <future>
 #include <map>
@@ -45,17 +44,18 @@
 #include <optional>
 #include <span>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "measure.h"
+#include "must.h"
 #include "nats_server.h"
+#include "node_certificates.h"
 #include "temp_dir.h"
 #include "weiquan/crypto/seal.h"
 #include "weiquan/crypto/signing.h"
 #include "weiquan/federation/nats_transport.h"
-#include "weiquan/sync/certificate_codec.h"
 #include "weiquan/sync/event_writer.h"
 #include "weiquan/sync/replicator.h"
 #include "weiquan/sync/store.h"
@@ -67,16 +67,19 @@ using namespace std::chrono_literals;
 using namespace wq;
 using Clock = std::chrono::steady_clock;
 using testing::deadline_in;
+using testing::fail;
+using testing::must;
 using testing::NatsServer;
 using testing::NatsServerConfig;
+using testing::percentile;
+using testing::process_cpu_seconds;
 using testing::TempDir;
+using testing::wall_ms;
 
-constexpr const char* kCounty = "440305";                // A, the author
-constexpr const char* kCity = "4403";                    // B, the receiver
-constexpr std::int64_t kValidFrom = 1'577'836'800'000;   // 2020-01-01
-constexpr std::int64_t kValidUntil = 2'208'988'800'000;  // 2040-01-01
-constexpr std::size_t kIntakeBatch = 512;                // tickets per authoring transaction
-constexpr std::size_t kVerifyRounds = 3;                 // before and after each catch-up
+constexpr const char* kCounty = "440305";  // A, the author
+constexpr const char* kCity = "4403";      // B, the receiver
+constexpr std::size_t kIntakeBatch = 512;  // tickets per authoring transaction
+constexpr std::size_t kVerifyRounds = 3;   // before and after each catch-up
 constexpr std::size_t kRoundVerifies = 5'000;
 constexpr std::size_t kWarmUpTickets = 50;
 constexpr std::size_t kLatencyTickets = 500;
@@ -84,32 +87,6 @@ constexpr std::size_t kRoundTrips = 200;
 constexpr std::size_t kSyncs = 50;
 constexpr std::size_t kMaxLeafDepth = 8;
 constexpr auto kStepBound = 30s;  // for one ticket, one round trip, the link to come up
-
-// Thrown on a failure of the set-up or of the checks; main reports it once everything started
-// is stopped.
-struct Failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void fail(const std::string& what, const std::string& why) {
-  throw Failure(what + ": " + why);
-}
-
-template <class T>
-T must(Result<T> result, const std::string& what) {
-  if (!result) fail(what, result.error().code + ": " + result.error().message);
-  return std::move(result).value();
-}
-
-void must(const Status& status, const std::string& what) {
-  if (!status) fail(what, status.error().code + ": " + status.error().message);
-}
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
@@ -119,27 +96,6 @@ double cpu_seconds(clockid_t clock) {
   timespec now{};
   ::clock_gettime(clock, &now);
   return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
-}
-
-// User plus system CPU seconds of process `pid` so far (/proc/<pid>/stat).
-double process_cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto after_name = stat.rfind(')');
-  if (after_name == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(after_name + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-  }
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-double percentile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 
 // --- The federation ---------------------------------------------------------------------------
@@ -169,21 +125,11 @@ class Federation {
   void add(const std::string& id, crypto::Level level, const std::string& issuer) {
     auto keys = std::make_unique<crypto::NodeKeys>(crypto::NodeKeys::generate());
     if (level == crypto::Level::national) {
-      certificates_.push_back(
-          must(sync::issue_anchor_certificate(*keys, kValidFrom, kValidUntil, 1), "anchor"));
+      certificates_.push_back(must(testing::anchor_certificate(*keys), "anchor"));
     } else {
-      crypto::Certificate cert;
-      cert.node_id = id;
-      cert.level = level;
-      cert.region = id;
-      cert.sign_key = keys->sign.public_key;
-      cert.box_key = keys->box.public_key;
-      cert.not_before_ms = kValidFrom;
-      cert.not_after_ms = kValidUntil;
-      cert.serial = 1;
-      cert.issuer = issuer;
       certificates_.push_back(
-          must(sync::issue_certificate(cert, this->keys(issuer).sign), "certify " + id));
+          must(testing::node_certificate(id, level, *keys, issuer, this->keys(issuer).sign),
+               "certify " + id));
     }
     keys_.emplace(id, std::move(keys));
   }

@@ -28,10 +28,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <latch>
 #include <map>
 #include <memory>
@@ -39,14 +37,14 @@
 #include <optional>
 #include <regex>
 #include <span>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "child_process.h"
 #include "http_client.h"
+#include "measure.h"
+#include "must.h"
 #include "temp_dir.h"
 #include "weiquan/crypto/key_file.h"
 #include "weiquan/crypto/seal.h"
@@ -63,8 +61,15 @@ using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 using testing::ChildProcess;
 using testing::deadline_in;
+using testing::fail;
+using testing::Failure;
 using testing::HttpClient;
+using testing::must;
+using testing::percentile;
+using testing::process_cpu_seconds;
+using testing::seconds_since;
 using testing::TempDir;
+using testing::wall_ms;
 
 constexpr const char* kCounty = "440305";
 constexpr std::size_t kIntakeBatch = 512;  // IntakeQueue's max_batch (node/src/intake_queue.h)
@@ -72,32 +77,6 @@ constexpr std::size_t kRounds = 4;  // of each foundation measure, before and af
 constexpr std::size_t kRoundTickets = 2 * kIntakeBatch;
 constexpr std::size_t kRoundSignatures = 5'000;
 constexpr const char* kPassword = "bench-password-2025";
-
-// Thrown on a failure of the set-up or of the checks; main reports it once the node is stopped
-// and the temporary directories are removed.
-struct Failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void fail(const std::string& what, const std::string& why) {
-  throw Failure(what + ": " + why);
-}
-
-template <class T>
-T must(Result<T> result, const std::string& what) {
-  if (!result) fail(what, result.error().code + ": " + result.error().message);
-  return std::move(result).value();
-}
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // --- The node chain --------------------------------------------------------------------------
 
@@ -301,21 +280,6 @@ class RunningNode {
   unsigned port_ = 0;
 };
 
-// User plus system CPU seconds of process `pid` so far (/proc/<pid>/stat).
-double process_cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto after_name = stat.rfind(')');
-  if (after_name == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(after_name + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-  }
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
 double own_cpu_seconds() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
@@ -403,12 +367,6 @@ Load generate(unsigned port, const std::string& token, std::size_t first, std::s
   load.seconds = seconds_since(start);
   for (auto& part : parts) load.merge(std::move(part));
   return load;
-}
-
-double percentile(const std::vector<double>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 
 void print_refused(const Load& load, const char* phase) {

@@ -21,14 +21,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "measure.h"
+#include "must.h"
+#include "node_certificates.h"
 #include "weiquan/policies/regions.h"
-#include "weiquan/sync/certificate_codec.h"
 #include "weiquan/sync/event_writer.h"
 #include "weiquan/sync/sqlite.h"
 #include "weiquan/sync/stats.h"
@@ -39,34 +42,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace wq;
+using testing::must;
+using testing::seconds_since;
 
 constexpr std::int64_t kDayMs = 86'400'000;
 constexpr std::int64_t kYearStart = 1'735'660'800'000;    // 2025-01-01 00:00 CST
 constexpr std::int64_t kNow = kYearStart + 400 * kDayMs;  // 2026-02-05: every ticket received
-constexpr std::int64_t kValidFrom = 1'577'836'800'000;
-constexpr std::int64_t kValidUntil = 2'208'988'800'000;
 constexpr int kDays = 365;
 constexpr std::size_t kCategories = 20;
 constexpr std::size_t kBusinessesPerCounty = 200;
-
-[[noreturn]] void fail(const std::string& what, const Error& error) {
-  std::fprintf(stderr, "%s: %s: %s\n", what.c_str(), error.code.c_str(), error.message.c_str());
-  std::exit(1);
-}
-
-template <class T>
-T must(Result<T> result, const std::string& what) {
-  if (!result) fail(what, result.error());
-  return std::move(result).value();
-}
-
-void must(const Status& status, const std::string& what) {
-  if (!status) fail(what, status.error());
-}
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::filesystem::path bench_dir() {
   const std::filesystem::path base =
@@ -204,21 +188,11 @@ Built build(std::size_t tickets) {
   options.anchor_key = national.sign.public_key;
   options.now_ms = [] { return kNow; };
   sync::Store store = must(sync::Store::open(options), "open store");
-  must(store.add_certificate(
-           must(sync::issue_anchor_certificate(national, kValidFrom, kValidUntil, 1), "anchor")),
-       "add anchor");
+  must(store.add_certificate(must(testing::anchor_certificate(national), "anchor")), "add anchor");
   for (const std::string& county : counties) {
-    crypto::Certificate cert;
-    cert.node_id = county;
-    cert.level = crypto::Level::county;
-    cert.region = county;
-    cert.sign_key = office.sign.public_key;
-    cert.box_key = office.box.public_key;
-    cert.not_before_ms = kValidFrom;
-    cert.not_after_ms = kValidUntil;
-    cert.serial = 1;
-    cert.issuer = "cn";
-    must(store.add_certificate(must(sync::issue_certificate(cert, national.sign), "issue")),
+    must(store.add_certificate(must(
+             testing::node_certificate(county, crypto::Level::county, office, "cn", national.sign),
+             "issue")),
          "add county");
   }
   std::fprintf(stderr, "%zu county certificates; filing %zu tickets\n", counties.size(), tickets);
@@ -307,7 +281,7 @@ std::string load_average() {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   const std::size_t tickets = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1'000'000;
   const int repeats = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
   if (tickets == 0) return 2;
@@ -373,4 +347,7 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(built.dir, ignored);
   }
   return agree ? 0 : 1;
+} catch (const std::exception& failure) {  // a failed step (must) or set-up
+  std::fprintf(stderr, "%s\n", failure.what());
+  return 1;
 }

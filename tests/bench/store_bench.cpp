@@ -20,15 +20,18 @@
 #include <cassert>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "must.h"
+#include "node_certificates.h"
+#include "temp_dir.h"
 #include "weiquan/crypto/hash.h"
 #include "weiquan/crypto/signing.h"
-#include "weiquan/sync/certificate_codec.h"
 #include "weiquan/sync/event_writer.h"
 #include "weiquan/sync/store.h"
 
@@ -36,26 +39,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace wq;
+using testing::must;
+using testing::TempDir;
 
 constexpr std::int64_t kT0 = 1'740'963'600'000;  // 2025-03-03 09:00 CST
-constexpr std::int64_t kValidFrom = 1'577'836'800'000;
-constexpr std::int64_t kValidUntil = 2'208'988'800'000;
 constexpr std::size_t kTickets = 1000;
-
-[[noreturn]] void fail(const std::string& what, const Error& error) {
-  std::fprintf(stderr, "%s: %s: %s\n", what.c_str(), error.code.c_str(), error.message.c_str());
-  std::exit(1);
-}
-
-template <class T>
-T must(Result<T> result, const std::string& what) {
-  if (!result) fail(what, result.error());
-  return std::move(result).value();
-}
-
-void must(const Status& status, const std::string& what) {
-  if (!status) fail(what, status.error());
-}
 
 // Operations per second of `run(count)`.
 template <class F>
@@ -64,20 +52,6 @@ double rate(std::size_t count, F&& run) {
   run(count);
   return static_cast<double>(count) / std::chrono::duration<double>(Clock::now() - start).count();
 }
-
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "weiquan-bench-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) std::exit(1);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
 
 weiquan::v1::EventBody message_draft(std::size_t i) {
   weiquan::v1::EventBody body;
@@ -215,20 +189,11 @@ class StoreAppends {
   StoreAppends(const std::filesystem::path& path, const crypto::NodeKeys& national,
                const crypto::NodeKeys& county, std::size_t batch)
       : store_(open(path, national)), batch_(batch) {
-    must(store_.add_certificate(
-             must(sync::issue_anchor_certificate(national, kValidFrom, kValidUntil, 1), "anchor")),
+    must(store_.add_certificate(must(testing::anchor_certificate(national), "anchor")),
          "add anchor");
-    crypto::Certificate cert;
-    cert.node_id = "440305";
-    cert.level = crypto::Level::county;
-    cert.region = "440305";
-    cert.sign_key = county.sign.public_key;
-    cert.box_key = county.box.public_key;
-    cert.not_before_ms = kValidFrom;
-    cert.not_after_ms = kValidUntil;
-    cert.serial = 1;
-    cert.issuer = "cn";
-    must(store_.add_certificate(must(sync::issue_certificate(cert, national.sign), "issue")),
+    must(store_.add_certificate(must(testing::node_certificate("440305", crypto::Level::county,
+                                                               county, "cn", national.sign),
+                                     "issue")),
          "add county");
     writer_.emplace(must(sync::EventWriter::create(store_, county.sign, "440305", kT0), "writer"));
   }
@@ -323,7 +288,7 @@ class StoreAppends {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   const std::size_t events = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 20'000;
   const std::size_t batch = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 500;
   const std::size_t rounds = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 20;
@@ -337,13 +302,13 @@ int main(int argc, char** argv) {
   const auto national = crypto::NodeKeys::generate();
   const auto county = crypto::NodeKeys::generate();
 
-  StoreAppends store(dir.path / "store.db", national, county, batch);
+  StoreAppends store(dir.path() / "store.db", national, county, batch);
   const double open_rate = rate(kTickets, [&](std::size_t n) { store.open_tickets(n); });
   store.route_tickets();
   store.prepare(batch);
   store.run(batch);  // one batch to learn the body size
   Signer signer(county.sign, store.body_bytes());
-  PlainInserts plain(dir.path / "plain.db", store.body_bytes(), batch);
+  PlainInserts plain(dir.path() / "plain.db", store.body_bytes(), batch);
 
   double sign = 0;
   double insert = 0;
@@ -378,4 +343,7 @@ int main(int argc, char** argv) {
       "        (d)/(a) = %.3f (4 signatures per ticket: 0.25 is signing alone on one core)\n",
       intake / sign);
   return 0;
+} catch (const std::exception& failure) {  // a failed step (must) or set-up
+  std::fprintf(stderr, "%s\n", failure.what());
+  return 1;
 }
