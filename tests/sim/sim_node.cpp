@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "drafts.h"
+#include "event_drafts.h"
 #include "weiquan/federation/interest.h"
 
 namespace wq::sim {
@@ -138,7 +138,7 @@ Result<SimNode::TakeIn> SimNode::take_in(std::int64_t now_ms) {
   TakeIn out;
   out.more = tickets->size() == kTakeInPerTick;
   for (const sync::Ticket& ticket : *tickets) {
-    auto written = writer_->append(ticket.id, received(), now_ms);
+    auto written = writer_->append(ticket.id, testing::received(), now_ms);
     if (written) {
       out.written.push_back(std::move(*written));
     } else {

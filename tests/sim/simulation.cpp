@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <utility>
 
-#include "drafts.h"
+#include "event_drafts.h"
 #include "sim_random.h"
 #include "weiquan/federation/directory.h"
 
@@ -113,9 +113,12 @@ void Simulation::file(std::size_t p) {
     return problem(node.id() + " routes a ticket for " + region + " to " + *competent);
   }
   if (Status ok = node.learn(plan.county); !ok) return problem(ok.error().message);
-  sync::NewTicket ticket{complaint(region, now), *competent, {routed(*competent, region)}};
+  sync::NewTicket ticket{
+      testing::complaint(region, now),
+      *competent,
+      {testing::routed(*competent, region, *competent + " has jurisdiction over " + region)}};
   const bool here = plan.intake == plan.county;
-  if (here) ticket.then.push_back(received());
+  if (here) ticket.then.push_back(testing::received());
   auto written = node.writer().intake_batch(std::vector<sync::NewTicket>{std::move(ticket)}, now);
   if (!written) return problem(node.id() + " cannot file: " + written.error().message);
   auto& intake = written->front();
@@ -146,13 +149,13 @@ void Simulation::perform(const std::string& ticket_id) {
   switch (step.kind) {
     case StepKind::transfer:
       if (Status ok = node.learn(step.to); !ok) return problem(ok.error().message);
-      body = transferred(tree_.node(step.to).id);
+      body = testing::transferred(weiquan::v1::TRANSFER_DIRECTION_PARALLEL, tree_.node(step.to).id);
       break;
     case StepKind::accept:
-      body = accepted();
+      body = testing::accepted();
       break;
     case StepKind::close:
-      body = closed();
+      body = testing::closed(129900);
       break;
   }
   auto written = node.writer().append(ticket_id, std::move(body), now);

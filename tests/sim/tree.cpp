@@ -2,9 +2,9 @@
 
 #include <string>
 
+#include "node_certificates.h"
 #include "weiquan/crypto/hash.h"
 #include "weiquan/policies/regions.h"
-#include "weiquan/sync/certificate_codec.h"
 
 namespace wq::sim {
 namespace {
@@ -30,7 +30,7 @@ class Builder {
     TreeNode node;
     node.id = "cn";
     node.keys = node_keys(seed_, node.id);
-    auto cert = sync::issue_anchor_certificate(node.keys, kValidFrom, kValidUntil, 1);
+    auto cert = testing::anchor_certificate(node.keys);
     if (!cert) return cert.error();
     node.cert = std::move(*cert);
     nodes_.push_back(std::move(node));
@@ -45,17 +45,8 @@ class Builder {
     node.level = region.level;
     node.parent = parent;
     node.keys = node_keys(seed_, node.id);
-    crypto::Certificate cert;
-    cert.node_id = node.id;
-    cert.level = node.level;
-    cert.region = node.id;
-    cert.sign_key = node.keys.sign.public_key;
-    cert.box_key = node.keys.box.public_key;
-    cert.not_before_ms = kValidFrom;
-    cert.not_after_ms = kValidUntil;
-    cert.serial = 1;
-    cert.issuer = nodes_[parent].id;
-    auto issued = sync::issue_certificate(cert, nodes_[parent].keys.sign);
+    auto issued = testing::node_certificate(node.id, node.level, node.keys, nodes_[parent].id,
+                                            nodes_[parent].keys.sign);
     if (!issued) return issued.error();
     node.cert = std::move(*issued);
     nodes_.push_back(std::move(node));

@@ -27,9 +27,6 @@
 
 namespace wq::sim {
 
-inline constexpr std::int64_t kValidFrom = 1'577'836'800'000;   // 2020-01-01
-inline constexpr std::int64_t kValidUntil = 2'208'988'800'000;  // 2040-01-01
-
 struct TreeNode {
   std::string id;  // the region code; "cn" for the national node
   crypto::Level level = crypto::Level::national;

@@ -6,15 +6,14 @@
 #include <map>
 #include <string>
 
+#include "node_certificates.h"
 #include "weiquan/crypto/certificate.h"
 #include "weiquan/crypto/keys.h"
 #include "weiquan/sync/certificate_codec.h"
 
 namespace wq::federation::test {
 
-inline constexpr std::int64_t kValidFrom = 1'577'836'800'000;   // 2020-01-01
-inline constexpr std::int64_t kValidUntil = 2'208'988'800'000;  // 2040-01-01
-inline constexpr std::int64_t kNow = 1'740'963'600'000;         // 2025-03-03
+inline constexpr std::int64_t kNow = 1'740'963'600'000;  // 2025-03-03
 
 // cn ─ 11 ─ 1101 ─ 110101 ─ 110101001
 //              └─ 110102
@@ -26,8 +25,7 @@ struct Tree {
   Tree() {
     keys.emplace("cn", crypto::NodeKeys::generate());
     trust = crypto::TrustStore(keys.at("cn").sign.public_key);
-    REQUIRE(trust.add(
-        sync::issue_anchor_certificate(keys.at("cn"), kValidFrom, kValidUntil, 1).value()));
+    REQUIRE(trust.add(testing::anchor_certificate(keys.at("cn")).value()));
     add("11", crypto::Level::province, "cn");
     add("1101", crypto::Level::city, "11");
     add("110101", crypto::Level::county, "1101");
@@ -40,17 +38,8 @@ struct Tree {
 
   void add(const std::string& id, crypto::Level level, const std::string& issuer) {
     keys.emplace(id, crypto::NodeKeys::generate());
-    crypto::Certificate cert;
-    cert.node_id = id;
-    cert.level = level;
-    cert.region = id;
-    cert.sign_key = keys.at(id).sign.public_key;
-    cert.box_key = keys.at(id).box.public_key;
-    cert.not_before_ms = kValidFrom;
-    cert.not_after_ms = kValidUntil;
-    cert.serial = 1;
-    cert.issuer = issuer;
-    REQUIRE(trust.add(sync::issue_certificate(cert, keys.at(issuer).sign).value()));
+    REQUIRE(trust.add(
+        testing::node_certificate(id, level, keys.at(id), issuer, keys.at(issuer).sign).value()));
   }
 
   void revoke(const std::string& id, const std::string& issuer, std::int64_t at_ms) {

@@ -158,17 +158,9 @@ TEST_CASE("heartbeat exchange: what does not fit in one request follows in the n
   for (int i = 2; i < 18; ++i) {
     const std::string id = "1101010" + std::to_string(i / 10) + std::to_string(i % 10);
     const crypto::NodeKeys keys = crypto::NodeKeys::generate();
-    crypto::Certificate cert;
-    cert.node_id = id;
-    cert.level = crypto::Level::station;
-    cert.region = id;
-    cert.sign_key = keys.sign.public_key;
-    cert.box_key = keys.box.public_key;
-    cert.not_before_ms = kValidFrom;
-    cert.not_after_ms = kValidUntil;
-    cert.serial = 1;
-    cert.issuer = "110101";
-    REQUIRE(trust.add(sync::issue_certificate(cert, tree().keys.at("110101").sign).value()));
+    REQUIRE(trust.add(testing::node_certificate(id, crypto::Level::station, keys, "110101",
+                                                tree().keys.at("110101").sign)
+                          .value()));
     weiquan::v1::HeartbeatBody body;
     body.set_version(1);
     body.set_node_id(id);

@@ -21,21 +21,11 @@ void Federation::add(const std::string& id, crypto::Level level, const std::stri
   auto node = std::make_unique<TestNode>();
   node->id = id;
   node->keys = crypto::NodeKeys::generate();
-  if (level == crypto::Level::national) {
-    node->cert = issue_anchor_certificate(node->keys, kValidFrom, kValidUntil, 1).value();
-  } else {
-    crypto::Certificate cert;
-    cert.node_id = id;
-    cert.level = level;
-    cert.region = id;
-    cert.sign_key = node->keys.sign.public_key;
-    cert.box_key = node->keys.box.public_key;
-    cert.not_before_ms = kValidFrom;
-    cert.not_after_ms = kValidUntil;
-    cert.serial = 1;
-    cert.issuer = issuer;
-    node->cert = issue_certificate(cert, this->node(issuer).keys.sign).value();
-  }
+  node->cert = (level == crypto::Level::national
+                    ? wq::testing::anchor_certificate(node->keys)
+                    : wq::testing::node_certificate(id, level, node->keys, issuer,
+                                                    this->node(issuer).keys.sign))
+                   .value();
   order_.push_back(id);
   nodes_.emplace(id, std::move(node));
 }
@@ -91,49 +81,12 @@ std::size_t Scenario::event_count() {
   return store.reader().events(ticket).value().size();
 }
 
-weiquan::v1::EventBody draft(weiquan::v1::Role role) {
-  weiquan::v1::EventBody body;
-  body.mutable_actor()->set_role(role);
-  body.mutable_actor()->set_id(role == weiquan::v1::ROLE_CONSUMER ? "consumer-1" : "officer-7");
-  body.mutable_actor()->set_name(role == weiquan::v1::ROLE_CONSUMER ? "" : "王警官");
-  return body;
-}
-
 weiquan::v1::EventBody complaint(std::int64_t received_at_ms) {
-  auto body = draft(weiquan::v1::ROLE_CONSUMER);
-  auto& submitted = *body.mutable_submitted();
-  submitted.set_type(weiquan::v1::TICKET_TYPE_COMPLAINT);
-  submitted.set_channel(weiquan::v1::CHANNEL_WEB);
-  submitted.set_received_at_ms(received_at_ms);
-  submitted.set_jurisdiction_region("440305");
-  submitted.mutable_business()->set_name("深圳市某某电器有限公司");
-  submitted.mutable_business()->set_uscc("91440300MA5XXXXXX1");
-  submitted.set_category("家用电器");
-  submitted.set_amount_fen(129900);
-  submitted.set_description("空调安装后不制冷，商家拒绝退货。");
-  submitted.set_demands("退货退款");
-  submitted.set_consent_disclosure(true);
-  submitted.set_consent_mediation(true);
-  return body;
+  return wq::testing::complaint("440305", received_at_ms);
 }
 
 weiquan::v1::EventBody routed(const std::string& to_node) {
-  auto body = draft(weiquan::v1::ROLE_SYSTEM);
-  body.mutable_routed()->set_to_node(to_node);
-  body.mutable_routed()->set_region(to_node);
-  return body;
-}
-
-weiquan::v1::EventBody received() {
-  auto body = draft(weiquan::v1::ROLE_SYSTEM);
-  body.mutable_received();
-  return body;
-}
-
-weiquan::v1::EventBody accepted() {
-  auto body = draft(weiquan::v1::ROLE_OFFICER);
-  body.mutable_accepted()->set_note("符合受理条件");
-  return body;
+  return wq::testing::routed(to_node, to_node);
 }
 
 weiquan::v1::EventBody refused() {
@@ -153,15 +106,6 @@ weiquan::v1::EventBody assigned_station(const std::string& station) {
   return assigned(weiquan::v1::ASSIGNEE_KIND_STATION, station);
 }
 
-weiquan::v1::EventBody transferred(weiquan::v1::TransferDirection direction,
-                                   const std::string& to_node) {
-  auto body = draft(weiquan::v1::ROLE_OFFICER);
-  body.mutable_transferred()->set_direction(direction);
-  body.mutable_transferred()->set_to_node(to_node);
-  body.mutable_transferred()->set_reason("经营者住所地不在本辖区");
-  return body;
-}
-
 weiquan::v1::EventBody message(const std::string& text) {
   auto body = draft(weiquan::v1::ROLE_CONSUMER);
   body.mutable_message()->set_from(weiquan::v1::PARTY_CONSUMER);
@@ -172,13 +116,6 @@ weiquan::v1::EventBody message(const std::string& text) {
 weiquan::v1::EventBody mediation_result(bool agreement) {
   auto body = draft(weiquan::v1::ROLE_OFFICER);
   body.mutable_mediation_result()->set_agreement(agreement);
-  return body;
-}
-
-weiquan::v1::EventBody closed(std::int64_t amount_recovered_fen) {
-  auto body = draft(weiquan::v1::ROLE_OFFICER);
-  body.mutable_closed()->set_result("agreement");
-  body.mutable_closed()->set_amount_recovered_fen(amount_recovered_fen);
   return body;
 }
 

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "event_drafts.h"
+#include "node_certificates.h"
 #include "temp_dir.h"
 #include "weiquan/crypto/certificate.h"
 #include "weiquan/crypto/keys.h"
@@ -22,8 +24,8 @@ namespace wq::sync::test {
 inline constexpr std::int64_t kT0 = 1'740'963'600'000;
 inline constexpr std::int64_t kMinute = 60'000;
 inline constexpr std::int64_t kDay = 24 * 60 * kMinute;
-inline constexpr std::int64_t kValidFrom = 1'577'836'800'000;   // 2020-01-01
-inline constexpr std::int64_t kValidUntil = 2'208'988'800'000;  // 2040-01-01
+inline constexpr std::int64_t kValidFrom = wq::testing::kCertificateFrom;    // of every certificate
+inline constexpr std::int64_t kValidUntil = wq::testing::kCertificateUntil;  // of every certificate
 
 using TempDir = wq::testing::TempDir;
 
@@ -73,20 +75,21 @@ struct Scenario {
   std::size_t event_count();
 };
 
-// Drafts: an EventBody with an actor and one kind set, as EventWriter takes them.
-weiquan::v1::EventBody draft(weiquan::v1::Role role);
+// Drafts: an EventBody with an actor and one kind set, as EventWriter takes them (the shared ones
+// of tests/support/sync/event_drafts.h, and those only the sync tests write).
+using wq::testing::accepted;
+using wq::testing::closed;
+using wq::testing::draft;
+using wq::testing::received;
+using wq::testing::transferred;
+// Filed with the county 440305, which has jurisdiction.
 weiquan::v1::EventBody complaint(std::int64_t received_at_ms = kT0);
 weiquan::v1::EventBody routed(const std::string& to_node);
-weiquan::v1::EventBody received();
-weiquan::v1::EventBody accepted();
 weiquan::v1::EventBody refused();
 weiquan::v1::EventBody assigned(weiquan::v1::AssigneeKind kind, const std::string& assignee);
 weiquan::v1::EventBody assigned_station(const std::string& station);
-weiquan::v1::EventBody transferred(weiquan::v1::TransferDirection direction,
-                                   const std::string& to_node);
 weiquan::v1::EventBody message(const std::string& text);
 weiquan::v1::EventBody mediation_result(bool agreement);
-weiquan::v1::EventBody closed(std::int64_t amount_recovered_fen);
 weiquan::v1::EventBody visited();
 
 // A complete event body authored by `author` (fields a writer would fill), for codec tests.
