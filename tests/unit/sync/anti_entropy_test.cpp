@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "replication_fixture.h"
 #include "sync_fixture.h"
 #include "weiquan/sync/event_writer.h"
 #include "weiquan/sync/memory_transport.h"
@@ -19,6 +20,7 @@ using namespace std::chrono_literals;
 using test::federation;
 using test::kMinute;
 using test::kT0;
+using test::require_same_chains;
 
 namespace {
 
@@ -40,7 +42,7 @@ struct Node {
       : id(node_id),
         store(federation().open_store(restored(dir, restore_from))),
         transport(network.attach(node_id)),
-        replicator(store, *transport, replicator_options(network, node_id), inline_post),
+        replicator(store, *transport, test::replicator_options(network, node_id), inline_post),
         rpc(*transport),
         anti_entropy(store, *transport, anti_entropy_options(network, node_id, parent, page_size),
                      inline_post) {
@@ -65,18 +67,6 @@ struct Node {
     return path;
   }
 
-  static ReplicatorOptions replicator_options(MemoryNetwork& network, const std::string& node_id) {
-    ReplicatorOptions options;
-    options.self = node_id;
-    options.key = &federation().node(node_id).keys.sign;
-    options.request_timeout = 200ms;
-    options.min_backoff = 20ms;
-    options.max_backoff = 1000ms;
-    options.jitter_seed = 1;
-    options.now_ms = [&network] { return network.now_ms(); };
-    return options;
-  }
-
   static AntiEntropyOptions anti_entropy_options(MemoryNetwork& network, const std::string& node_id,
                                                  const std::string& parent, std::size_t page_size) {
     AntiEntropyOptions options;
@@ -89,9 +79,7 @@ struct Node {
   }
 
   EventWriter writer(std::vector<std::string> interested) {
-    auto writer = EventWriter::create(store, federation().node(id).keys.sign, id, kT0).value();
-    writer.set_interest([interested](const Ticket&, const SignedEvent&) { return interested; });
-    return writer;
+    return test::interested_writer(store, id, std::move(interested));
   }
 
   std::vector<OutboxEntry> owed(const std::string& peer) const {
@@ -159,18 +147,6 @@ void add_messages(EventWriter& county, const std::vector<std::string>& tickets,
   for (const std::string& id : tickets) drafts.push_back({id, test::message("商家同意退货")});
   const auto events = county.append_batch(drafts, at_ms).value();
   for (const auto& event : events) REQUIRE(event);
-}
-
-// `to` holds exactly the chains `from` holds of `tickets`, and no quarantined event.
-void require_same_chains(const Store& from, const Store& to,
-                         const std::vector<std::string>& tickets) {
-  for (const std::string& ticket : tickets) {
-    const auto mine = from.reader().events(ticket).value();
-    const auto theirs = to.reader().events(ticket).value();
-    REQUIRE(theirs.size() == mine.size());
-    for (std::size_t i = 0; i < mine.size(); ++i) CHECK(theirs[i].id == mine[i].id);
-  }
-  CHECK(to.reader().quarantine().value().empty());
 }
 
 }  // namespace

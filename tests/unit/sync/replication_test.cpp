@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "replication_fixture.h"
 #include "sync_fixture.h"
 #include "weiquan/crypto/signing.h"
 #include "weiquan/sync/certificate_codec.h"
@@ -18,6 +19,7 @@ using namespace std::chrono_literals;
 using test::federation;
 using test::kMinute;
 using test::kT0;
+using test::require_same_chains;
 
 namespace {
 
@@ -43,22 +45,14 @@ struct Replica {
 
   static ReplicatorOptions options_for(MemoryNetwork& network, const std::string& node_id,
                                        std::uint64_t seed, std::size_t max_batch_events) {
-    ReplicatorOptions options;
-    options.self = node_id;
-    options.key = &federation().node(node_id).keys.sign;
+    ReplicatorOptions options = test::replicator_options(network, node_id);
     options.max_batch_events = max_batch_events;
-    options.request_timeout = 200ms;
-    options.min_backoff = 20ms;
-    options.max_backoff = 1000ms;
     options.jitter_seed = seed;
-    options.now_ms = [&network] { return network.now_ms(); };
     return options;
   }
 
   EventWriter writer(std::vector<std::string> interested) {
-    auto writer = EventWriter::create(store, federation().node(id).keys.sign, id, kT0).value();
-    writer.set_interest([interested](const Ticket&, const SignedEvent&) { return interested; });
-    return writer;
+    return test::interested_writer(store, id, std::move(interested));
   }
 
   std::uint64_t backlog() const {
@@ -129,18 +123,6 @@ std::vector<std::string> author(EventWriter& county, int count, std::int64_t at_
 }
 
 constexpr std::uint64_t kEventsPerTicket = 8;
-
-// `to` holds exactly the chains `from` holds of `tickets`, and no quarantined event.
-void require_same_chains(const Store& from, const Store& to,
-                         const std::vector<std::string>& tickets) {
-  for (const std::string& ticket : tickets) {
-    const auto mine = from.reader().events(ticket).value();
-    const auto theirs = to.reader().events(ticket).value();
-    REQUIRE(theirs.size() == mine.size());
-    for (std::size_t i = 0; i < mine.size(); ++i) CHECK(theirs[i].id == mine[i].id);
-  }
-  CHECK(to.reader().quarantine().value().empty());
-}
 
 // The next event of `ticket` in `store`'s chain, by `author`.
 SignedEvent next_event(const Store& store, const std::string& ticket, const std::string& author,
