@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "federation_fixture.h"
+#include "federation_trees.h"
 
 using namespace wq::testing;
 using namespace std::chrono_literals;
@@ -14,11 +15,7 @@ namespace {
 
 // cn ─ 11 ─ 1101 ─ 110101
 //                └ 110102
-const std::vector<NodeSpec> kTree = {{"cn", "national", ""},
-                                     {"11", "province", "cn"},
-                                     {"1101", "city", "11"},
-                                     {"110101", "county", "1101"},
-                                     {"110102", "county", "1101"}};
+const std::vector<NodeSpec> kTree = extended(kBeijingChain, {{"110102", "county", "1101"}});
 
 constexpr std::int64_t kDayMs = 24LL * 60 * 60 * 1000;
 

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "federation_fixture.h"
+#include "federation_trees.h"
 #include "weiquan/crypto/key_file.h"
 #include "weiquan/federation/nats_transport.h"
 #include "weiquan/node/node_dir.h"
@@ -94,10 +95,7 @@ json counters(FederationFixture& federation, const std::string& id) {
 
 TEST_CASE("federation: hostile input on a node's subject is refused and changes nothing",
           "[federation]") {
-  FederationFixture federation({{"cn", "national", ""},
-                                {"11", "province", "cn"},
-                                {"1101", "city", "11"},
-                                {"110101", "county", "1101"}});
+  FederationFixture federation(kBeijingChain);
   const std::string consumer = federation.consumer("110101", "郑爽", 9);
   const json filed =
       federation

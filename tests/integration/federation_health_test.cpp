@@ -10,6 +10,7 @@
 #include <map>
 
 #include "federation_fixture.h"
+#include "federation_trees.h"
 
 using namespace wq::testing;
 
@@ -18,11 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // cn ─ 11 ─ 1101 ─ 110101, and cn ─ 44.
-const std::vector<NodeSpec> kTree = {{"cn", "national", ""},
-                                     {"11", "province", "cn"},
-                                     {"1101", "city", "11"},
-                                     {"110101", "county", "1101"},
-                                     {"44", "province", "cn"}};
+const std::vector<NodeSpec> kTree = extended(kBeijingChain, {{"44", "province", "cn"}});
 
 // Every node of the fixture beats every 2 s (`weiquan run --heartbeat-s` reads the variable), so a
 // descendant is live when heard within 6 s; restored when the test ends.

@@ -7,17 +7,12 @@
 #include <chrono>
 
 #include "federation_fixture.h"
+#include "federation_trees.h"
 
 using namespace wq::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-// cn ─ 11 ─ 1101 ─ 110101
-const std::vector<NodeSpec> kTree = {{"cn", "national", ""},
-                                     {"11", "province", "cn"},
-                                     {"1101", "city", "11"},
-                                     {"110101", "county", "1101"}};
 
 const std::string kConsumerName = "陈静";
 
@@ -88,7 +83,7 @@ TEST_CASE(
     "reports: a county's signed day report matches at the city, and the public sees its business "
     "without personal data",
     "[federation][reports]") {
-  FederationFixture federation(kTree);
+  FederationFixture federation(kBeijingChain);
   const std::string consumer = federation.consumer("110101", kConsumerName, 21);
   const std::string uscc = make_uscc("110101", "MA05XY7C");
   const std::string consented = closed_complaint(federation, consumer, uscc, true, true);

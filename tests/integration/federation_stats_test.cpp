@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "federation_fixture.h"
+#include "federation_trees.h"
 #include "weiquan/sync/export.h"
 #include "weiquan/v1/weiquan.pb.h"
 
@@ -16,11 +17,6 @@ using namespace wq::testing;
 namespace {
 
 using namespace std::chrono_literals;
-
-const std::vector<NodeSpec> kTwoProvinces = {
-    {"cn", "national", ""},       {"11", "province", "cn"}, {"1101", "city", "11"},
-    {"110101", "county", "1101"}, {"44", "province", "cn"}, {"4403", "city", "44"},
-    {"440305", "county", "4403"}};
 
 json complaint_at(const std::string& region) {
   return {{"type", "complaint"},

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "federation_fixture.h"
+#include "federation_trees.h"
 #include "weiquan/crypto/key_file.h"
 #include "weiquan/federation/nats_transport.h"
 #include "weiquan/federation/supervision.h"
@@ -23,11 +24,7 @@ namespace {
 
 // cn ─ 11 ─ 1101 ─ 110101
 //    └ 12
-const std::vector<NodeSpec> kTree = {{"cn", "national", ""},
-                                     {"11", "province", "cn"},
-                                     {"1101", "city", "11"},
-                                     {"110101", "county", "1101"},
-                                     {"12", "province", "cn"}};
+const std::vector<NodeSpec> kTree = extended(kBeijingChain, {{"12", "province", "cn"}});
 
 const std::vector<std::string> kReceivedHere = {"submitted", "routed", "received"};
 

@@ -6,16 +6,11 @@
 #include <csignal>
 
 #include "federation_fixture.h"
+#include "federation_trees.h"
 
 using namespace wq::testing;
 
 namespace {
-
-// cn ─ 11 ─ 1101 ─ 110101
-const std::vector<NodeSpec> kChain = {{"cn", "national", ""},
-                                      {"11", "province", "cn"},
-                                      {"1101", "city", "11"},
-                                      {"110101", "county", "1101"}};
 
 json complaint_in(const std::string& region, const std::string& business) {
   return {{"type", "complaint"},
@@ -60,24 +55,46 @@ bool drained(FederationFixture& federation, const std::string& id) {
   return true;
 }
 
+// Files a complaint about `business` in `region` at node `at` as `consumer`; the answer's body.
+json file_at(FederationFixture& federation, const std::string& at, const std::string& region,
+             const std::string& business, const std::string& consumer) {
+  return federation.post(at, "/api/v1/tickets", complaint_in(region, business), consumer).body;
+}
+
+// `action` on `ticket` by the officer of node `at`, which must accept it.
+void act(FederationFixture& federation, const std::string& at, const std::string& ticket,
+         const json& action) {
+  const ApiAnswer answer =
+      federation.post(at, "/api/v1/tickets/" + ticket + "/actions", action, federation.officer(at));
+  INFO(answer.raw);
+  REQUIRE(answer.status == 200);
+}
+
+// Each of `nodes` comes to hold `ticket` with exactly these event kinds within `timeout`.
+void check_held_at(FederationFixture& federation, const std::vector<std::string>& nodes,
+                   const std::string& ticket, const std::vector<std::string>& expected,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  for (const std::string& node : nodes) {
+    INFO(ticket << " at " << node);
+    CHECK(eventually([&] { return holds(federation, node, ticket, expected); }, timeout));
+  }
+}
+
 const std::vector<std::string> kReceivedHere = {"submitted", "routed", "received"};
 
 }  // namespace
 
 TEST_CASE("federation: a ticket filed at a county reaches every ancestor exactly once",
           "[federation]") {
-  FederationFixture federation(kChain);
+  FederationFixture federation(kBeijingChain);
   const std::string consumer = federation.consumer("110101", "刘洋", 1);
-  const json filed =
-      federation
-          .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某电器行"), consumer)
-          .body;
+  const json filed = file_at(federation, "110101", "110101", "东城区某电器行", consumer);
   REQUIRE(filed.at("state") == "received");
   const std::string id = filed.at("id");
 
+  check_held_at(federation, {"1101", "11", "cn"}, id, kReceivedHere);
   for (const std::string node : {"1101", "11", "cn"}) {
     INFO("at " << node);
-    CHECK(eventually([&] { return holds(federation, node, id, kReceivedHere); }));
     // Ancestors watch without the consumer's personal data.
     const json seen = *federation.ticket_at(node, id);
     CHECK(seen.at("holder") == "110101");
@@ -98,7 +115,7 @@ TEST_CASE("federation: a ticket filed at a county reaches every ancestor exactly
 
 TEST_CASE("federation: a ticket filed at the national portal goes point to point to the county",
           "[federation]") {
-  FederationFixture federation(kChain);
+  FederationFixture federation(kBeijingChain);
   // The county has announced itself to the national directory once its first refresh completed.
   REQUIRE(eventually([&] { return directory_complete(federation, "110101"); }));
 
@@ -117,10 +134,7 @@ TEST_CASE("federation: a ticket filed at the national portal goes point to point
   CHECK(at_county.at("state") == "received");
   CHECK(at_county.at("holder") == "110101");
   CHECK(at_county.at("intake_node") == "cn");
-  for (const std::string node : {"cn", "11", "1101"}) {
-    INFO("at " << node);
-    CHECK(eventually([&] { return holds(federation, node, id, kReceivedHere); }));
-  }
+  check_held_at(federation, {"cn", "11", "1101"}, id, kReceivedHere);
   // The consumer tracks it where they filed it.
   const ApiAnswer tracked = federation.get("cn", "/api/v1/tickets/" + id, consumer);
   CHECK(tracked.status == 200);
@@ -129,16 +143,13 @@ TEST_CASE("federation: a ticket filed at the national portal goes point to point
 
 TEST_CASE("federation: tickets filed while the city's NATS server is down arrive after it returns",
           "[federation]") {
-  FederationFixture federation(kChain);
+  FederationFixture federation(kBeijingChain);
   const std::string consumer = federation.consumer("110101", "赵敏", 3);
   federation.nats("1101").stop();
 
   std::vector<std::string> ids;
   for (int i = 0; i < 15; ++i) {  // a steady load while the link is down
-    const json filed =
-        federation
-            .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某商场"), consumer)
-            .body;
+    const json filed = file_at(federation, "110101", "110101", "东城区某商场", consumer);
     REQUIRE(filed.at("state") == "received");
     ids.push_back(filed.at("id"));
   }
@@ -148,22 +159,11 @@ TEST_CASE("federation: tickets filed while the city's NATS server is down arrive
 
   federation.nats("1101").start();
   for (const std::string& id : ids) {
-    for (const std::string node : {"1101", "11", "cn"}) {
-      INFO(id << " at " << node);
-      CHECK(eventually([&] { return holds(federation, node, id, kReceivedHere); },
-                       std::chrono::seconds(60)));
-    }
+    check_held_at(federation, {"1101", "11", "cn"}, id, kReceivedHere, std::chrono::seconds(60));
   }
   CHECK(eventually([&] { return drained(federation, "110101"); }, std::chrono::seconds(60)));
   federation.verify_all();
 }
-
-// Two provinces: cn ─ 11 ─ 1101 ─ 110101 and cn ─ 44 ─ 4403 ─ 440305. Started in this order, the
-// Shenzhen county's first directory refresh already finds the Beijing county at the national node.
-const std::vector<NodeSpec> kTwoProvinces = {
-    {"cn", "national", ""},       {"11", "province", "cn"}, {"1101", "city", "11"},
-    {"110101", "county", "1101"}, {"44", "province", "cn"}, {"4403", "city", "44"},
-    {"440305", "county", "4403"}};
 
 const std::vector<std::string> kTransferred = {"submitted", "routed", "received", "transferred",
                                                "received"};
@@ -174,19 +174,13 @@ std::string file_and_transfer(FederationFixture& federation, const std::string& 
                               int serial) {
   REQUIRE(eventually([&] { return directory_complete(federation, "440305"); }));
   const std::string consumer = federation.consumer("440305", consumer_name, serial);
-  const json filed =
-      federation.post("440305", "/api/v1/tickets", complaint_in("440305", "南山区某网店"), consumer)
-          .body;
-  const std::string id = filed.at("id");
+  const std::string id = file_at(federation, "440305", "440305", "南山区某网店", consumer).at("id");
   // The shop turns out to be registered in Beijing.
-  const ApiAnswer moved = federation.post("440305", "/api/v1/tickets/" + id + "/actions",
-                                          {{"action", "transfer"},
-                                           {"direction", "parallel"},
-                                           {"to_node", "110101"},
-                                           {"reason", "经营者住所地在北京市东城区"}},
-                                          federation.officer("440305"));
-  INFO(moved.raw);
-  REQUIRE(moved.status == 200);
+  act(federation, "440305", id,
+      {{"action", "transfer"},
+       {"direction", "parallel"},
+       {"to_node", "110101"},
+       {"reason", "经营者住所地在北京市东城区"}});
   return id;
 }
 
@@ -201,10 +195,7 @@ TEST_CASE("federation: a county transfers a ticket to a county in another provin
   CHECK(there.at("state") == "received");
   // The receiving county handles it with the consumer's data, re-sealed for it.
   CHECK(there.at("consumer").at("name") == "黄磊");
-  for (const std::string node : {"440305", "4403", "44", "cn", "11", "1101"}) {
-    INFO("at " << node);
-    CHECK(eventually([&] { return holds(federation, node, id, kTransferred); }));
-  }
+  check_held_at(federation, {"440305", "4403", "44", "cn", "11", "1101"}, id, kTransferred);
 }
 
 TEST_CASE("federation: a transfer made while the two counties are cut off arrives later",
@@ -221,24 +212,16 @@ TEST_CASE("federation: a transfer made while the two counties are cut off arrive
   federation.nats("110101").start();
   CHECK(eventually([&] { return holds(federation, "110101", id, kTransferred); },
                    std::chrono::seconds(60)));
-  for (const std::string node : {"440305", "cn", "1101"}) {
-    INFO("at " << node);
-    CHECK(eventually([&] { return holds(federation, node, id, kTransferred); },
-                     std::chrono::seconds(60)));
-  }
+  check_held_at(federation, {"440305", "cn", "1101"}, id, kTransferred, std::chrono::seconds(60));
 }
 
 TEST_CASE("federation: a county killed mid-ingest loses nothing it acknowledged and sends it on",
           "[federation]") {
-  FederationFixture federation(kChain);
+  FederationFixture federation(kBeijingChain);
   const std::string consumer = federation.consumer("110101", "周杰", 5);
   std::vector<std::string> ids;
   for (int i = 0; i < 12; ++i) {
-    const json filed =
-        federation
-            .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某药店"), consumer)
-            .body;
-    ids.push_back(filed.at("id"));
+    ids.push_back(file_at(federation, "110101", "110101", "东城区某药店", consumer).at("id"));
   }
   federation.signal("110101", SIGKILL);
   CHECK(federation.stop("110101") == 128 + SIGKILL);
@@ -246,10 +229,7 @@ TEST_CASE("federation: a county killed mid-ingest loses nothing it acknowledged 
 
   for (const std::string& id : ids) {
     CHECK(holds(federation, "110101", id, kReceivedHere));
-    for (const std::string node : {"1101", "11", "cn"}) {
-      INFO(id << " at " << node);
-      CHECK(eventually([&] { return holds(federation, node, id, kReceivedHere); }));
-    }
+    check_held_at(federation, {"1101", "11", "cn"}, id, kReceivedHere);
   }
   CHECK(eventually([&] { return drained(federation, "110101"); }));
   federation.verify_all();
@@ -257,15 +237,13 @@ TEST_CASE("federation: a county killed mid-ingest loses nothing it acknowledged 
 
 TEST_CASE("federation: tickets routed to a frozen county arrive once it runs again",
           "[federation]") {
-  FederationFixture federation(kChain);
+  FederationFixture federation(kBeijingChain);
   REQUIRE(eventually([&] { return directory_complete(federation, "110101"); }));
   const std::string consumer = federation.consumer("cn", "吴芳", 6);
   federation.signal("110101", SIGSTOP);
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) {
-    const json filed =
-        federation.post("cn", "/api/v1/tickets", complaint_in("110101", "东城区某影院"), consumer)
-            .body;
+    const json filed = file_at(federation, "cn", "110101", "东城区某影院", consumer);
     REQUIRE(filed.at("receipt").at("competent_office") == "110101");
     ids.push_back(filed.at("id"));
   }
@@ -283,11 +261,7 @@ TEST_CASE("federation: tickets routed to a frozen county arrive once it runs aga
   federation.signal("110101", SIGCONT);
 
   for (const std::string& id : ids) {
-    INFO(id);
-    CHECK(eventually([&] { return holds(federation, "110101", id, kReceivedHere); },
-                     std::chrono::seconds(60)));
-    CHECK(eventually([&] { return holds(federation, "cn", id, kReceivedHere); },
-                     std::chrono::seconds(60)));
+    check_held_at(federation, {"110101", "cn"}, id, kReceivedHere, std::chrono::seconds(60));
   }
   CHECK(eventually([&] { return drained(federation, "cn"); }, std::chrono::seconds(60)));
   federation.verify_all();
@@ -295,21 +269,12 @@ TEST_CASE("federation: tickets routed to a frozen county arrive once it runs aga
 
 TEST_CASE("federation: a county assigns a ticket to its station, which takes it in",
           "[federation]") {
-  std::vector<NodeSpec> nodes = kChain;
-  nodes.push_back({"110101001", "station", "110101"});
-  FederationFixture federation(nodes);
+  FederationFixture federation(extended(kBeijingChain, {{"110101001", "station", "110101"}}));
   const std::string consumer = federation.consumer("110101", "钱进", 8);
-  const json filed =
-      federation
-          .post("110101", "/api/v1/tickets", complaint_in("110101", "东华门街道某餐馆"), consumer)
-          .body;
-  const std::string id = filed.at("id");
-  const ApiAnswer assigned =
-      federation.post("110101", "/api/v1/tickets/" + id + "/actions",
-                      {{"action", "assign"}, {"to", "station"}, {"assignee", "110101001"}},
-                      federation.officer("110101"));
-  INFO(assigned.raw);
-  REQUIRE(assigned.status == 200);
+  const std::string id =
+      file_at(federation, "110101", "110101", "东华门街道某餐馆", consumer).at("id");
+  act(federation, "110101", id,
+      {{"action", "assign"}, {"to", "station"}, {"assignee", "110101001"}});
 
   const std::vector<std::string> at_station = {"submitted", "routed", "received", "assigned",
                                                "received"};
@@ -317,29 +282,20 @@ TEST_CASE("federation: a county assigns a ticket to its station, which takes it 
   const json there = *federation.ticket_at("110101001", id);
   CHECK(there.at("holder") == "110101001");
   CHECK(there.at("consumer").at("name") == "钱进");
-  for (const std::string node : {"110101", "1101", "11", "cn"}) {
-    INFO("at " << node);
-    CHECK(eventually([&] { return holds(federation, node, id, at_station); }));
-  }
+  check_held_at(federation, {"110101", "1101", "11", "cn"}, id, at_station);
 }
 
 TEST_CASE("federation: a county escalates a ticket to its city, which takes it in",
           "[federation]") {
-  FederationFixture federation(kChain);
+  FederationFixture federation(kBeijingChain);
   const std::string consumer = federation.consumer("110101", "郑敏", 11);
-  const json filed =
-      federation
-          .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某健身房"), consumer)
-          .body;
-  const std::string id = filed.at("id");
-  const ApiAnswer moved = federation.post("110101", "/api/v1/tickets/" + id + "/actions",
-                                          {{"action", "transfer"},
-                                           {"direction", "up"},
-                                           {"to_node", "1101"},
-                                           {"reason", "涉及全市连锁经营，请市局统一处理"}},
-                                          federation.officer("110101"));
-  INFO(moved.raw);
-  REQUIRE(moved.status == 200);
+  const std::string id =
+      file_at(federation, "110101", "110101", "东城区某健身房", consumer).at("id");
+  act(federation, "110101", id,
+      {{"action", "transfer"},
+       {"direction", "up"},
+       {"to_node", "1101"},
+       {"reason", "涉及全市连锁经营，请市局统一处理"}});
 
   CHECK(eventually([&] { return holds(federation, "1101", id, kTransferred); }));
   const json there = *federation.ticket_at("1101", id);
@@ -348,21 +304,14 @@ TEST_CASE("federation: a county escalates a ticket to its city, which takes it i
   // The city handles it with the consumer's data, re-sealed for it.
   CHECK(there.at("consumer").at("name") == "郑敏");
   // The county, a past holder, keeps watching; the ancestors hold it once.
-  for (const std::string node : {"110101", "11", "cn"}) {
-    INFO("at " << node);
-    CHECK(eventually([&] { return holds(federation, node, id, kTransferred); }));
-  }
+  check_held_at(federation, {"110101", "11", "cn"}, id, kTransferred);
   // Only the new holder acts on it now; the county, which took it in, is refused.
   const ApiAnswer refused =
       federation.post("110101", "/api/v1/tickets/" + id + "/actions",
                       {{"action", "accept"}, {"note", "受理"}}, federation.officer("110101"));
   CHECK(refused.status == 409);
   CHECK(refused.raw.find("sync.not_holder") != std::string::npos);
-  const ApiAnswer accepted =
-      federation.post("1101", "/api/v1/tickets/" + id + "/actions",
-                      {{"action", "accept"}, {"note", "市局受理"}}, federation.officer("1101"));
-  INFO(accepted.raw);
-  CHECK(accepted.status == 200);
+  act(federation, "1101", id, {{"action", "accept"}, {"note", "市局受理"}});
   CHECK(eventually([&] {
     const auto seen = federation.ticket_at("cn", id);
     return seen && seen->at("state") == "accepted";
@@ -374,7 +323,7 @@ TEST_CASE(
     "federation: a city that crashes after committing a batch and before acking it gets "
     "the batch again and answers that it has it",
     "[federation]") {
-  FederationFixture federation(kChain);
+  FederationFixture federation(kBeijingChain);
   // The city runs with the fault switch: it exits right after committing the first batch it
   // receives, before acking it.
   CHECK(federation.stop("1101") == 0);
@@ -383,11 +332,8 @@ TEST_CASE(
   ::unsetenv("WEIQUAN_FAULT");
 
   const std::string consumer = federation.consumer("110101", "钱坤", 12);
-  const json filed =
-      federation
-          .post("110101", "/api/v1/tickets", complaint_in("110101", "东城区某培训机构"), consumer)
-          .body;
-  const std::string id = filed.at("id");
+  const std::string id =
+      file_at(federation, "110101", "110101", "东城区某培训机构", consumer).at("id");
   REQUIRE(federation.exited("1101", std::chrono::seconds(30)) == 75);
 
   // The county never got the ack: the batch is still owed to the city.
@@ -400,9 +346,6 @@ TEST_CASE(
   const ApiAnswer city = status_of(federation, "1101");
   CHECK(city.body.at("counters").at("duplicates").get<int>() >= 3);
   CHECK(city.body.at("counters").at("applied").get<int>() == 0);
-  for (const std::string node : {"1101", "11", "cn"}) {
-    INFO("at " << node);
-    CHECK(eventually([&] { return holds(federation, node, id, kReceivedHere); }));
-  }
+  check_held_at(federation, {"1101", "11", "cn"}, id, kReceivedHere);
   federation.verify_all();
 }
