@@ -39,10 +39,12 @@ struct AlertGauges::Gauges {
 };
 
 AlertGauges::AlertGauges(prometheus::Registry& registry, ReaderPool& readers, std::string node_id,
-                         boost::asio::io_context& io, std::function<std::int64_t()> now_ms)
+                         boost::asio::io_context& io, std::chrono::seconds interval,
+                         std::function<std::int64_t()> now_ms)
     : gauges_(std::make_unique<Gauges>(registry)),
       readers_(readers),
       node_id_(std::move(node_id)),
+      interval_(interval),
       now_ms_(std::move(now_ms)),
       timer_(io) {}
 
@@ -54,7 +56,7 @@ void AlertGauges::start() {
 }
 
 void AlertGauges::schedule() {
-  timer_.expires_after(kAlertGaugeInterval);
+  timer_.expires_after(interval_);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     refresh();

@@ -43,6 +43,7 @@ struct Options {
   std::size_t max_evidence_bytes = 10 * 1024 * 1024;
   std::vector<std::string> nats_urls;
   unsigned heartbeat_s = 15;
+  unsigned alert_refresh_s = 30;
   std::string role;
   std::string name;
   std::string uscc;
@@ -110,6 +111,7 @@ int do_run(const Options& o) {
   options.max_evidence_bytes = o.max_evidence_bytes;
   options.nats_urls = o.nats_urls;
   options.heartbeat_s = o.heartbeat_s;
+  options.alert_refresh_s = o.alert_refresh_s;
   if (auto done = run_node(options); !done) return fail(done.error());
   return 0;
 }
@@ -240,6 +242,11 @@ int run_cli(int argc, char** argv) {
                   "seconds between heartbeats to the parent office (default 15; a descendant is "
                   "live when heard within three)")
       ->envname("WEIQUAN_HEARTBEAT_S")
+      ->check(CLI::Range(1u, 3600u));
+  run->add_option("--alert-refresh-s", o.alert_refresh_s,
+                  "seconds between refreshes of the overdue and due-soon gauges of /metrics "
+                  "(default 30)")
+      ->envname("WEIQUAN_ALERT_REFRESH_S")
       ->check(CLI::Range(1u, 3600u));
   run->callback([&] { code = do_run(o); });
 

@@ -102,7 +102,8 @@ Status serve(const RunOptions& options) {
   IntakeMetrics intake_metrics(metrics.registry());
   IntakeQueue intake(**writer, duplicates, intake_metrics, io, wall_clock_ms);
   ReportMetrics report_metrics(metrics.registry());
-  AlertGauges alert_gauges(metrics.registry(), readers, config->node_id, io, wall_clock_ms);
+  AlertGauges alert_gauges(metrics.registry(), readers, config->node_id, io,
+                           std::chrono::seconds(options.alert_refresh_s), wall_clock_ms);
   alert_gauges.start();
   const http::ApiContext api{*config,
                              *keys,

@@ -11,6 +11,7 @@
 
 #include "federation_fixture.h"
 #include "federation_trees.h"
+#include "scoped_env.h"
 
 using namespace wq::testing;
 
@@ -22,14 +23,10 @@ using namespace std::chrono_literals;
 const std::vector<NodeSpec> kTree = extended(kBeijingChain, {{"44", "province", "cn"}});
 
 // Every node of the fixture beats every 2 s (`weiquan run --heartbeat-s` reads the variable), so a
-// descendant is live when heard within 6 s; restored when the test ends.
-class ShortHeartbeats {
- public:
-  ShortHeartbeats() { ::setenv("WEIQUAN_HEARTBEAT_S", "2", 1); }
-  ~ShortHeartbeats() { ::unsetenv("WEIQUAN_HEARTBEAT_S"); }
-  ShortHeartbeats(const ShortHeartbeats&) = delete;
-  ShortHeartbeats& operator=(const ShortHeartbeats&) = delete;
-};
+// descendant is live when heard within 6 s.
+ScopedEnv short_heartbeats() {
+  return ScopedEnv("WEIQUAN_HEARTBEAT_S", "2");
+}
 
 // The descendants node `at` shows in GET /api/v1/federation, by node id (empty while it does not
 // answer).
@@ -65,7 +62,7 @@ TEST_CASE(
     "federation health: the national node sees every descendant live, a cut-off city and "
     "its county as of the cut, and both again once the link returns",
     "[federation][health]") {
-  ShortHeartbeats short_heartbeats;
+  const ScopedEnv heartbeats = short_heartbeats();
   FederationFixture federation(kTree);
   const std::vector<std::string> all = {"11", "1101", "110101", "44"};
   REQUIRE(eventually([&] { return all_live(federation, "cn", all); }, 60s));
@@ -108,7 +105,7 @@ TEST_CASE(
     "federation health: the national statistics mark a cut-off province's figures stale, as of "
     "its last heartbeat, and live again once the link returns",
     "[federation][health][stats]") {
-  ShortHeartbeats short_heartbeats;
+  const ScopedEnv heartbeats = short_heartbeats();
   FederationFixture federation(kTree);
   const std::vector<std::string> all = {"11", "1101", "110101", "44"};
   REQUIRE(eventually([&] { return all_live(federation, "cn", all); }, 60s));

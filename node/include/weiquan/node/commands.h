@@ -64,6 +64,8 @@ struct RunOptions {
   // Seconds between heartbeats to the parent office (with nats_urls); a descendant counts as live
   // when heard within three of them.
   unsigned heartbeat_s = 15;
+  // Seconds between refreshes of the overdue and due-soon gauges of GET /metrics.
+  unsigned alert_refresh_s = 30;
 };
 
 // Runs an enrolled node until SIGTERM or SIGINT: opens the store, serves the HTTP API (docs/api.md)
