@@ -116,9 +116,9 @@ void FederationFixture::verify_all() const {
 
 std::optional<json> FederationFixture::ticket_at(const std::string& id, const std::string& ticket) {
   const ApiAnswer answer = get(id, "/api/v1/tickets/" + ticket, officer(id));
-  if (answer.status == 404) return std::nullopt;
-  INFO(id << ": " << answer.raw);
-  REQUIRE(answer.status == 200);
+  // Anything but 200 reads as "not there yet", so that a poll outlives a busy node's 503; a lasting
+  // failure shows as the poll's timeout.
+  if (answer.status != 200) return std::nullopt;
   return answer.body;
 }
 

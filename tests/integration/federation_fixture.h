@@ -55,7 +55,8 @@ class FederationFixture {
   // `weiquan verify` of every node's store (signatures, certificate chains, hash links) must pass,
   // the nodes running.
   void verify_all() const;
-  // GET /api/v1/tickets/{ticket} at `id` as its officer; nullopt while the node does not have it.
+  // GET /api/v1/tickets/{ticket} at `id` as its officer; nullopt while the node does not have it
+  // (or does not answer 200).
   std::optional<json> ticket_at(const std::string& id, const std::string& ticket);
 
  private:

@@ -22,6 +22,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// How long a test waits for the reply to input the node should drop without answering.
+constexpr std::chrono::milliseconds kDropped = 3s;
+
 // A client of the city's NATS server that sends requests and waits for the outcome.
 class Attacker {
  public:
@@ -33,12 +36,15 @@ class Attacker {
     REQUIRE(eventually([&] { return transport_->state() == wq::sync::LinkState::up; }));
   }
 
+  // Waits up to `timeout` for the reply: long for one that should come (the city verifies and
+  // commits first), short where the input is to be dropped and the wait is the test.
   wq::Result<wq::sync::Transport::Bytes> send(const std::string& to,
-                                              wq::sync::Transport::Bytes bytes) {
+                                              wq::sync::Transport::Bytes bytes,
+                                              std::chrono::milliseconds timeout = 10s) {
     std::mutex mutex;
     std::condition_variable ready;
     std::optional<wq::Result<wq::sync::Transport::Bytes>> outcome;
-    transport_->request(to, wq::sync::Channel::sync, std::move(bytes), 3s,
+    transport_->request(to, wq::sync::Channel::sync, std::move(bytes), timeout,
                         [&](wq::Result<wq::sync::Transport::Bytes> reply) {
                           std::lock_guard lock(mutex);
                           outcome = std::move(reply);
@@ -119,26 +125,28 @@ TEST_CASE("federation: hostile input on a node's subject is refused and changes 
   Attacker attacker(federation.nats("1101").url());
 
   SECTION("garbage is dropped unanswered") {
-    CHECK(attacker.send("1101", {0x0a, 0x03, 'b', 'a', 'd'}).error().code == "sync.timeout");
+    CHECK(attacker.send("1101", {0x0a, 0x03, 'b', 'a', 'd'}, kDropped).error().code ==
+          "sync.timeout");
     CHECK(counters(federation, "1101").at("dropped_malformed").get<int>() >= 1);
   }
   SECTION("an envelope signed by a key that is not the origin's is dropped") {
     const auto stranger = wq::crypto::NodeKeys::generate();
-    CHECK(attacker.send("1101", envelope("110101", "1101", chain[2], stranger.sign)).error().code ==
-          "sync.timeout");
+    CHECK(attacker.send("1101", envelope("110101", "1101", chain[2], stranger.sign), kDropped)
+              .error()
+              .code == "sync.timeout");
     CHECK(counters(federation, "1101").at("dropped_bad_signature").get<int>() >= 1);
   }
   SECTION("a tampered envelope is dropped, and a replayed one too") {
     auto bytes = envelope("110101", "1101", chain[2], county.sign);
     auto tampered = bytes;
     tampered[tampered.size() / 2] ^= 0x01;
-    CHECK_FALSE(attacker.send("1101", tampered).ok());
+    CHECK_FALSE(attacker.send("1101", tampered, kDropped).ok());
     const auto first = attacker.send("1101", bytes);
     REQUIRE(first.ok());  // well signed: answered (the event is a duplicate)
     const auto ack = wq::sync::decode_ack(*first).value();
     REQUIRE(ack.body.results_size() == 1);
     CHECK(ack.body.results(0).outcome() == weiquan::v1::OUTCOME_DUPLICATE);
-    CHECK(attacker.send("1101", bytes).error().code == "sync.timeout");
+    CHECK(attacker.send("1101", bytes, kDropped).error().code == "sync.timeout");
     CHECK(counters(federation, "1101").at("dropped_replayed").get<int>() >= 1);
   }
   SECTION("an event by a node that does not hold the ticket is rejected") {

@@ -92,8 +92,8 @@ TEST_CASE(
     CHECK(stale.at(node).at("as_of").get<std::int64_t>() <= stopped_ms);
     CHECK_FALSE(stale.at(node).at("live").get<bool>());
   }
-  CHECK(stale.at("11").at("live").get<bool>());
-  CHECK(stale.at("44").at("live").get<bool>());
+  // The provinces beat on (polled: one beat late under load is not a failure of the cut).
+  CHECK(eventually([&] { return all_live(federation, "cn", {"11", "44"}); }));
 
   federation.nats("1101").start();
   CHECK(eventually([&] { return all_live(federation, "cn", all); }, 60s));
@@ -130,30 +130,39 @@ TEST_CASE(
     }
     return nullptr;
   };
+  // The ticket counted at cn, and every office heard lately.
+  ApiAnswer live;
   REQUIRE(eventually([&] {
-    const ApiAnswer stats = stats_at_cn();
-    const json group = stats.status == 200 ? province_11(stats.body) : json(nullptr);
-    return !group.is_null() && group.at("received") == 1;
+    live = stats_at_cn();
+    const json group = live.status == 200 ? province_11(live.body) : json(nullptr);
+    return !group.is_null() && group.at("received") == 1 &&
+           live.body.at("freshness").at("live") == true;
   }));
-  const ApiAnswer live = stats_at_cn();
   CHECK(live.body.at("freshness").at("known") == true);
-  CHECK(live.body.at("freshness").at("live") == true);
   CHECK(province_11(live.body).at("stale") == false);
   CHECK(province_11(live.body).at("as_of").is_null());
 
   federation.nats("1101").stop();
-  REQUIRE(eventually([&] { return all_live(federation, "cn", {"1101", "110101"}, false); }, 30s));
-  const ApiAnswer cut = stats_at_cn();
-  REQUIRE(cut.status == 200);
+  const auto stale_nodes = [](const json& stats) {
+    std::vector<std::string> nodes;
+    for (const json& office : stats.at("freshness").at("stale")) nodes.push_back(office.at("node"));
+    std::sort(nodes.begin(), nodes.end());
+    return nodes;
+  };
+  // Exactly the cut-off city and county (polled: the other offices may beat a little late).
+  ApiAnswer cut;
+  REQUIRE(eventually(
+      [&] {
+        cut = stats_at_cn();
+        return cut.status == 200 &&
+               stale_nodes(cut.body) == std::vector<std::string>{"1101", "110101"};
+      },
+      30s));
   INFO(cut.raw);
   CHECK(cut.body.at("freshness").at("live") == false);
-  std::vector<std::string> stale_nodes;
   for (const json& office : cut.body.at("freshness").at("stale")) {
-    stale_nodes.push_back(office.at("node"));
     CHECK(office.at("as_of").is_string());
   }
-  std::sort(stale_nodes.begin(), stale_nodes.end());
-  CHECK(stale_nodes == std::vector<std::string>{"1101", "110101"});
   // The province's figures are the ones that may be behind; they say as of when.
   const json group = province_11(cut.body);
   CHECK(group.at("stale") == true);

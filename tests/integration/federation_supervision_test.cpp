@@ -143,7 +143,7 @@ TEST_CASE(
                                              "supervised"};
   for (const std::string node : {"110101", "1101", "11", "cn"}) {
     INFO("at " << node);
-    CHECK(eventually([&] { return kinds_at(federation, node, id) == expected; }));
+    REQUIRE(eventually([&] { return kinds_at(federation, node, id) == expected; }));
   }
   const json at_city = *federation.ticket_at("1101", id);
   const json& event = at_city.at("timeline").at(3);
@@ -185,7 +185,7 @@ TEST_CASE("supervision: a frozen county is a clear error in bounded time and app
   const ApiAnswer answer = act(federation, "1101", id, {{"action", "urge"}}, supervisor);
   const auto took = std::chrono::steady_clock::now() - started;
   require_error(answer, 503, "federation.unreachable");
-  CHECK(took < 15s);
+  CHECK(took < 20s);  // the 10 s supervision timeout, with room for a slow (sanitized) build
   federation.signal("110101", SIGCONT);
 
   // The county reads the request once it runs again, finds it stale and refuses it.
@@ -194,10 +194,16 @@ TEST_CASE("supervision: a frozen county is a clear error in bounded time and app
     return counters.at("refused") == 1 && counters.at("last_refused") == "federation.stale_request";
   }));
   CHECK(kinds_at(federation, "110101", id) == kReceivedHere);
-  // A later urge goes through.
-  const ApiAnswer again = act(federation, "1101", id, {{"action", "urge"}}, supervisor);
+  // A later urge goes through once the county keeps up again: on a loaded machine the first one
+  // may still reach it more than 5 s after it was signed, and be refused as stale in its turn.
+  ApiAnswer again;
+  CHECK(eventually(
+      [&] {
+        again = act(federation, "1101", id, {{"action", "urge"}}, supervisor);
+        return again.status == 201;
+      },
+      60s));
   INFO(again.raw);
-  CHECK(again.status == 201);
   CHECK(eventually([&] {
     return kinds_at(federation, "1101", id) ==
            std::vector<std::string>{"submitted", "routed", "received", "urged"};
@@ -210,6 +216,8 @@ TEST_CASE("supervision: a replayed request on the holder's rpc subject appends n
   const std::string id = county_ticket(federation);
   const auto city =
       wq::crypto::read_key_file(wq::node::NodeDir{federation.dir("1101")}.key_path()).value();
+  // Connected before the request is signed: the holder refuses one more than 5 s old.
+  RpcClient client(federation.nats("110101").url());
   weiquan::v1::SupervisionBody body;
   body.set_version(1);
   body.set_ticket_id(id);
@@ -223,7 +231,6 @@ TEST_CASE("supervision: a replayed request on the holder's rpc subject appends n
   body.set_time_ms(now_ms());
   const wq::federation::Supervision request = wq::federation::sign_supervision(body, city.sign);
 
-  RpcClient client(federation.nats("110101").url());
   const auto first = client.send("110101", request);
   CHECK(first.outcome() == weiquan::v1::OUTCOME_APPLIED);
   CHECK(first.seq() == 4);

@@ -96,7 +96,9 @@ TEST_CASE("federation: a ticket filed at a county reaches every ancestor exactly
   for (const std::string node : {"1101", "11", "cn"}) {
     INFO("at " << node);
     // Ancestors watch without the consumer's personal data.
-    const json seen = *federation.ticket_at(node, id);
+    const auto seen_at = federation.ticket_at(node, id);
+    REQUIRE(seen_at.has_value());
+    const json& seen = *seen_at;
     CHECK(seen.at("holder") == "110101");
     CHECK(seen.at("consumer").is_null());
   }
@@ -129,7 +131,7 @@ TEST_CASE("federation: a ticket filed at the national portal goes point to point
   const std::string id = answer.body.at("id");
 
   // The county takes it in; the intake node and every ancestor of the county learn of it.
-  CHECK(eventually([&] { return holds(federation, "110101", id, kReceivedHere); }));
+  REQUIRE(eventually([&] { return holds(federation, "110101", id, kReceivedHere); }));
   const json at_county = *federation.ticket_at("110101", id);
   CHECK(at_county.at("state") == "received");
   CHECK(at_county.at("holder") == "110101");
@@ -189,7 +191,7 @@ TEST_CASE("federation: a county transfers a ticket to a county in another provin
   FederationFixture federation(kTwoProvinces);
   const std::string id = file_and_transfer(federation, "黄磊", 4);
 
-  CHECK(eventually([&] { return holds(federation, "110101", id, kTransferred); }));
+  REQUIRE(eventually([&] { return holds(federation, "110101", id, kTransferred); }));
   const json there = *federation.ticket_at("110101", id);
   CHECK(there.at("holder") == "110101");
   CHECK(there.at("state") == "received");
@@ -278,7 +280,7 @@ TEST_CASE("federation: a county assigns a ticket to its station, which takes it 
 
   const std::vector<std::string> at_station = {"submitted", "routed", "received", "assigned",
                                                "received"};
-  CHECK(eventually([&] { return holds(federation, "110101001", id, at_station); }));
+  REQUIRE(eventually([&] { return holds(federation, "110101001", id, at_station); }));
   const json there = *federation.ticket_at("110101001", id);
   CHECK(there.at("holder") == "110101001");
   CHECK(there.at("consumer").at("name") == "钱进");
@@ -297,7 +299,7 @@ TEST_CASE("federation: a county escalates a ticket to its city, which takes it i
        {"to_node", "1101"},
        {"reason", "涉及全市连锁经营，请市局统一处理"}});
 
-  CHECK(eventually([&] { return holds(federation, "1101", id, kTransferred); }));
+  REQUIRE(eventually([&] { return holds(federation, "1101", id, kTransferred); }));
   const json there = *federation.ticket_at("1101", id);
   CHECK(there.at("holder") == "1101");
   CHECK(there.at("state") == "received");
