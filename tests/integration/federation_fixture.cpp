@@ -17,6 +17,16 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
   return true;
 }
 
+std::string staff_token(FederationFixture& federation, const std::string& id,
+                        const std::string& role, const std::string& name) {
+  const StaffAccount account = add_staff(federation.dir(id), role, name);
+  const ApiAnswer login = federation.post(
+      id, "/api/v1/login", {{"login", account.login}, {"password", account.password}});
+  INFO(login.raw);
+  REQUIRE(login.status == 200);
+  return login.body.at("token");
+}
+
 FederationFixture::FederationFixture(std::vector<NodeSpec> nodes) {
   ::setenv("WEIQUAN_PASSWORD_COST", "minimum", 1);
   for (NodeSpec& spec : nodes) {

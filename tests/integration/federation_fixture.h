@@ -80,4 +80,8 @@ class FederationFixture {
 bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// A staff account of `role` added to the running node `id`, logged in; its token.
+std::string staff_token(FederationFixture& federation, const std::string& id,
+                        const std::string& role, const std::string& name);
+
 }  // namespace wq::testing

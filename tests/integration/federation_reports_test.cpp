@@ -20,16 +20,6 @@ std::string today() {
   return api_time(now_ms()).substr(0, 10);
 }
 
-std::string staff_token(FederationFixture& federation, const std::string& id,
-                        const std::string& role, const std::string& name) {
-  const StaffAccount account = add_staff(federation.dir(id), role, name);
-  const ApiAnswer login = federation.post(
-      id, "/api/v1/login", {{"login", account.login}, {"password", account.password}});
-  INFO(login.raw);
-  REQUIRE(login.status == 200);
-  return login.body.at("token");
-}
-
 void act_ok(FederationFixture& federation, const std::string& ticket, const json& action) {
   const ApiAnswer done = federation.post("110101", "/api/v1/tickets/" + ticket + "/actions", action,
                                          federation.officer("110101"));

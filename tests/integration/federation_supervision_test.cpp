@@ -48,17 +48,6 @@ std::string county_ticket(FederationFixture& federation) {
   return id;
 }
 
-// A staff account of `role` added to the running node `id`, logged in; its token.
-std::string staff_token(FederationFixture& federation, const std::string& id,
-                        const std::string& role, const std::string& name) {
-  const StaffAccount account = add_staff(federation.dir(id), role, name);
-  const ApiAnswer login = federation.post(
-      id, "/api/v1/login", {{"login", account.login}, {"password", account.password}});
-  INFO(login.raw);
-  REQUIRE(login.status == 200);
-  return login.body.at("token");
-}
-
 ApiAnswer act(FederationFixture& federation, const std::string& at, const std::string& ticket,
               const json& action, const std::string& token) {
   return federation.post(at, "/api/v1/tickets/" + ticket + "/actions", action, token);
