@@ -7,6 +7,7 @@
 #include "weiquan/federation/interest.h"
 #include "weiquan/sync/certificate_codec.h"
 #include "weiquan/v1/weiquan.pb.h"
+#include "wire_bytes.h"
 
 namespace wq::federation {
 namespace {
@@ -81,13 +82,6 @@ DirectoryReply page_of(const crypto::TrustStore& trust, std::uint64_t certificat
     *reply.add_revocations() = std::move(wire);
   }
   return reply;
-}
-
-template <class Message>
-sync::Transport::Bytes serialized(const Message& message) {
-  sync::Transport::Bytes bytes(message.ByteSizeLong());
-  message.SerializeToArray(bytes.data(), static_cast<int>(bytes.size()));
-  return bytes;
 }
 
 }  // namespace

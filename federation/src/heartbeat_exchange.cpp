@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "weiquan/federation/heartbeat_codec.h"
+#include "wire_bytes.h"
 
 namespace wq::federation {
 
@@ -15,13 +16,6 @@ namespace {
 
 // Room left in a request for its framing.
 constexpr std::size_t kRequestBudget = sync::kMaxTransportPayload - 16 * 1024;
-
-template <class Message>
-sync::Transport::Bytes serialized(const Message& message) {
-  sync::Transport::Bytes bytes(message.ByteSizeLong());
-  message.SerializeToArray(bytes.data(), static_cast<int>(bytes.size()));
-  return bytes;
-}
 
 }  // namespace
 

@@ -3,16 +3,12 @@
 #include <utility>
 
 #include "weiquan/crypto/hash.h"
+#include "wire_bytes.h"
 
 namespace wq::federation {
 namespace {
 
 using weiquan::v1::ReportReply;
-
-sync::Transport::Bytes serialized(const google::protobuf::Message& message) {
-  const std::string bytes = message.SerializeAsString();
-  return {bytes.begin(), bytes.end()};
-}
 
 Result<ReportReply> answer_of(const std::string& parent, const crypto::Hash& id,
                               Result<sync::Transport::Bytes> reply) {

@@ -4,16 +4,12 @@
 #include <utility>
 
 #include "weiquan/federation/supervision.h"
+#include "wire_bytes.h"
 
 namespace wq::federation {
 namespace {
 
 using weiquan::v1::SupervisionReply;
-
-sync::Transport::Bytes serialized(const SupervisionReply& reply) {
-  const std::string bytes = reply.SerializeAsString();
-  return {bytes.begin(), bytes.end()};
-}
 
 // The request id carried by an `urged` or `supervised` event, empty for any other.
 const std::string& request_id_of(const weiquan::v1::EventBody& body) {
