@@ -1,11 +1,14 @@
 // GET /api/v1/stats at a real county office: the figures of tickets filed and handled over HTTP,
 // by category and as CSV; bad parameters and the wrong account are refused; the counters the
-// node kept equal those `weiquan stats check` rebuilds from its event log.
+// node kept equal those `weiquan stats check` rebuilds from its event log, and a tampered one is
+// named.
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "office_fixture.h"
 #include "process.h"
+#include "weiquan/sync/sqlite.h"
 
 using namespace wq::testing;
 
@@ -123,8 +126,24 @@ TEST_CASE("stats: a county's figures by category, as JSON and CSV", "[stats]") {
   INFO(check.out << check.err);
   CHECK(check.exit_code == 0);
   CHECK(check.out.find("the statistics match the event log") != std::string::npos);
+
+  // A monthly cell that no longer matches is named, with its measure, and a rebuild mends it.
+  {
+    auto db = wq::sync::sql::Db::open(std::filesystem::path(office.county_dir()) / "store.db",
+                                      wq::sync::sql::Db::Mode::read_write_create, 1000);
+    REQUIRE(db);
+    REQUIRE(db->exec("UPDATE stats_months SET visited = visited + 5"));
+  }
+  const ProcessResult wrong = run_weiquan({"stats", "check", "--dir", office.county_dir()});
+  INFO(wrong.out << wrong.err);
+  CHECK(wrong.exit_code == 1);
+  CHECK(wrong.out.find("stats_months ") != std::string::npos);
+  CHECK(wrong.out.find(": visited is ") != std::string::npos);
+  CHECK(wrong.out.find("run weiquan stats rebuild") != std::string::npos);
+
   const ProcessResult rebuild = run_weiquan({"stats", "rebuild", "--dir", office.county_dir()});
   INFO(rebuild.err);
   CHECK(rebuild.exit_code == 0);
   CHECK(rebuild.out.find("rebuilt the statistics of 4 tickets") != std::string::npos);
+  CHECK(run_weiquan({"stats", "check", "--dir", office.county_dir()}).exit_code == 0);
 }
